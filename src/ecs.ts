@@ -1,0 +1,255 @@
+/**
+ * The ECS Image Builder client: the one file that owns the SDK. It speaks ECS
+ * 2014-05-26 in RPC style through @alicloud/openapi-client (which signs with
+ * ACS3-HMAC-SHA256), returns defensively parsed results, and raises ApiErrors.
+ * It does not retry: callers apply the retry policy (retry.ts) or their own.
+ */
+import * as openapi from '@alicloud/openapi-client'
+import { RuntimeOptions } from '@alicloud/tea-util'
+import type { Log } from './clock.js'
+import { toApiError } from './errors.js'
+import { list, record, text } from './parse.js'
+import type { Tag } from './tags.js'
+
+export const ECS_API_VERSION = '2014-05-26'
+
+export interface Execution {
+  executionId: string
+  pipelineId?: string
+  status: string
+  imageId?: string
+  message?: string
+  creationTime?: string
+  modifiedTime?: string
+  tags: Tag[]
+}
+
+export interface Pipeline {
+  pipelineId: string
+  name?: string
+  description?: string
+}
+
+export interface EcsClient {
+  startExecution(params: { pipelineId: string; clientToken: string; tags: Tag[] }): Promise<string>
+  /** Undefined when the execution is not (yet) visible. */
+  getExecution(params: { executionId: string }): Promise<Execution | undefined>
+  listExecutions(params: {
+    pipelineId: string
+    statuses?: readonly string[]
+    maxResults?: number
+  }): Promise<Execution[]>
+  cancelExecution(params: { executionId: string }): Promise<void>
+  findPipelines(params: { name?: string; pipelineIds?: string[] }): Promise<Pipeline[]>
+}
+
+/** What the SDK needs to sign: static keys, or a provider that refreshes (credentials.ts). */
+export interface CredentialSource {
+  getCredential(): Promise<{
+    accessKeyId: string
+    accessKeySecret: string
+    securityToken?: string
+    type: string
+    providerName?: string
+  }>
+}
+
+export interface EcsClientOptions {
+  regionId: string
+  /** Host (and port), without scheme. */
+  endpoint: string
+  protocol: 'https' | 'http'
+  credential: CredentialSource
+  log: Log
+  readTimeoutMs?: number
+  connectTimeoutMs?: number
+  userAgent?: string
+}
+
+export const DEFAULT_READ_TIMEOUT_MS = 10_000
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
+
+export function defaultEcsEndpoint(regionId: string): string {
+  return `ecs.${regionId}.aliyuncs.com`
+}
+
+type Query = Record<string, string>
+type ClientClass = new (config: openapi.Config) => {
+  callApi(
+    params: openapi.Params,
+    request: openapi.OpenApiRequest,
+    runtime: RuntimeOptions
+  ): Promise<unknown>
+}
+
+/**
+ * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
+ * module.exports as the default, a bundler hands us Client itself.
+ */
+function clientClass(): ClientClass {
+  const candidate = (openapi as unknown as { default: ClientClass | { default: ClientClass } })
+    .default
+  return typeof candidate === 'function' ? candidate : candidate.default
+}
+
+export function createEcsClient(options: EcsClientOptions): EcsClient {
+  const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS
+  const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+  const sdk = new (clientClass())(
+    new openapi.Config({
+      // A provider object is the only credential the client gets: it never falls
+      // back to the SDK's default chain, which may probe instance metadata.
+      credential: options.credential as never,
+      endpoint: options.endpoint,
+      protocol: options.protocol,
+      regionId: options.regionId,
+      readTimeout,
+      connectTimeout,
+      userAgent: options.userAgent
+    })
+  )
+  const runtime = new RuntimeOptions({
+    autoretry: false,
+    maxAttempts: 1,
+    readTimeout,
+    connectTimeout
+  })
+
+  async function call(
+    action: string,
+    query: Query,
+    resource?: string
+  ): Promise<Record<string, unknown>> {
+    const params = new openapi.Params({
+      action,
+      version: ECS_API_VERSION,
+      protocol: options.protocol.toUpperCase(),
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json'
+    })
+    const request = new openapi.OpenApiRequest({ query: { RegionId: options.regionId, ...query } })
+    options.log.debug(`→ ${action} ${JSON.stringify(query)}`)
+    try {
+      const response = (await sdk.callApi(params, request, runtime)) as {
+        body?: unknown
+        statusCode?: number
+      }
+      const body = record(response.body)
+      options.log.debug(
+        `← ${action} HTTP ${response.statusCode} RequestId ${text(body.RequestId) ?? '-'}`
+      )
+      return body
+    } catch (error) {
+      const apiError = toApiError(action, error, resource)
+      options.log.debug(
+        `← ${action} ${apiError.code}${apiError.requestId ? ` RequestId ${apiError.requestId}` : ''}`
+      )
+      throw apiError
+    }
+  }
+
+  return {
+    async startExecution({ pipelineId, clientToken, tags }) {
+      const query: Query = { ImagePipelineId: pipelineId, ClientToken: clientToken }
+      tags.forEach((tag, index) => {
+        query[`Tag.${index + 1}.Key`] = tag.key
+        query[`Tag.${index + 1}.Value`] = tag.value
+      })
+      const body = await call('StartImagePipelineExecution', query, `pipeline ${pipelineId}`)
+      const executionId = text(body.ExecutionId)
+      if (!executionId) {
+        throw toApiError('StartImagePipelineExecution', {
+          name: 'SyntaxError',
+          message: 'the response has no ExecutionId'
+        })
+      }
+      return executionId
+    },
+
+    async getExecution({ executionId }) {
+      const body = await call(
+        'DescribeImagePipelineExecutions',
+        { ExecutionId: executionId },
+        `execution ${executionId}`
+      )
+      return parseExecutions(body).find((execution) => execution.executionId === executionId)
+    },
+
+    async listExecutions({ pipelineId, statuses, maxResults }) {
+      const found: Execution[] = []
+      let nextToken: string | undefined
+      do {
+        const query: Query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults ?? 50) }
+        if (statuses?.length) query.Status = statuses.join(',')
+        if (nextToken) query.NextToken = nextToken
+        const body = await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`)
+        found.push(...parseExecutions(body))
+        nextToken = text(body.NextToken)
+        // One page is enough when the caller asked for a bounded number.
+      } while (nextToken && maxResults === undefined)
+      return found
+    },
+
+    async cancelExecution({ executionId }) {
+      await call(
+        'CancelImagePipelineExecution',
+        { ExecutionId: executionId },
+        `execution ${executionId}`
+      )
+    },
+
+    async findPipelines({ name, pipelineIds }) {
+      const found: Pipeline[] = []
+      let nextToken: string | undefined
+      do {
+        const query: Query = { MaxResults: '100' }
+        if (name) query.Name = name
+        pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id))
+        if (nextToken) query.NextToken = nextToken
+        const body = await call(
+          'DescribeImagePipelines',
+          query,
+          name ? `pipeline named "${name}"` : undefined
+        )
+        found.push(...parsePipelines(body))
+        nextToken = text(body.NextToken)
+      } while (nextToken)
+      return found
+    }
+  }
+}
+
+export function parseExecutions(body: unknown): Execution[] {
+  return list(body, 'ImagePipelineExecution', 'ImagePipelineExecutionSet').flatMap((item) => {
+    const executionId = text(item.ExecutionId)
+    if (!executionId) return []
+    return [
+      {
+        executionId,
+        pipelineId: text(item.ImagePipelineId),
+        status: text(item.Status)?.toUpperCase() ?? 'UNKNOWN',
+        imageId: text(item.ImageId),
+        message: text(item.Message),
+        creationTime: text(item.CreationTime),
+        modifiedTime: text(item.ModifiedTime),
+        tags: list(item, 'Tags', 'Tag').flatMap((tag) => {
+          const key = text(tag.TagKey)
+          return key ? [{ key, value: text(tag.TagValue) ?? '' }] : []
+        })
+      }
+    ]
+  })
+}
+
+export function parsePipelines(body: unknown): Pipeline[] {
+  return list(body, 'ImagePipeline', 'ImagePipelineSet').flatMap((item) => {
+    const pipelineId = text(item.ImagePipelineId)
+    return pipelineId
+      ? [{ pipelineId, name: text(item.Name), description: text(item.Description) }]
+      : []
+  })
+}

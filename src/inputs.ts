@@ -1,0 +1,394 @@
+/**
+ * Every input, parsed once into one typed, validated settings object. The only
+ * file that reads inputs. A bad input throws an InputError naming it, before any
+ * request is sent.
+ */
+import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
+import { parseDuration } from './duration.js'
+import { InputError } from './errors.js'
+import { defaultEcsEndpoint } from './ecs.js'
+import { parseTags, type Tag } from './tags.js'
+
+export const Inputs = {
+  RegionId: 'region-id',
+  ImagePipelineId: 'image-pipeline-id',
+  ImagePipelineName: 'image-pipeline-name',
+  ExecutionId: 'execution-id',
+  Tags: 'tags',
+  Wait: 'wait',
+  Timeout: 'timeout',
+  PollInterval: 'poll-interval',
+  MaxPollInterval: 'max-poll-interval',
+  OnTimeout: 'on-timeout',
+  CancelOnJobCancel: 'cancel-on-job-cancel',
+  IfRunning: 'if-running',
+  AllowPartialSuccess: 'allow-partial-success',
+  ClientToken: 'client-token',
+  AccessKeyId: 'access-key-id',
+  AccessKeySecret: 'access-key-secret',
+  SecurityToken: 'security-token',
+  RoleToAssume: 'role-to-assume',
+  OidcProviderArn: 'oidc-provider-arn',
+  RoleSessionName: 'role-session-name',
+  RoleSessionExpiration: 'role-session-expiration',
+  Audience: 'audience',
+  StsEndpoint: 'sts-endpoint',
+  Endpoint: 'endpoint'
+} as const
+
+export interface Endpoint {
+  /** Host, with `:port` when one was given. */
+  host: string
+  protocol: 'https' | 'http'
+}
+
+export type CredentialSettings =
+  | {
+      kind: 'static'
+      source: 'inputs' | 'environment'
+      accessKeyId: string
+      accessKeySecret: string
+      securityToken?: string
+    }
+  | {
+      kind: 'oidc'
+      roleArn: string
+      providerArn: string
+      sessionName: string
+      durationSeconds: number
+      audience: string
+    }
+
+export interface Settings {
+  regionId: string
+  pipelineId?: string
+  pipelineName?: string
+  executionId?: string
+  tags: Tag[]
+  wait: boolean
+  timeoutMs: number
+  pollIntervalMs: number
+  maxPollIntervalMs: number
+  onTimeout: 'cancel' | 'leave'
+  cancelOnJobCancel: boolean
+  ifRunning: 'fail' | 'wait' | 'attach'
+  allowPartialSuccess: boolean
+  clientToken: string
+  endpoint: Endpoint
+  stsEndpoint: Endpoint
+  credentials: CredentialSettings
+}
+
+export const MIN_POLL_INTERVAL_MS = 1000
+export const MIN_SESSION_SECONDS = 900
+export const MAX_SESSION_SECONDS = 43_200
+
+type Env = Record<string, string | undefined>
+
+function input(name: string): string {
+  return core.getInput(name).trim()
+}
+
+function optional(name: string): string | undefined {
+  return input(name) || undefined
+}
+
+export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  const lower = value.toLowerCase()
+  if (lower === 'true') return true
+  if (lower === 'false') return false
+  throw new InputError(name, `must be true or false, not "${value}"`)
+}
+
+export function parseChoice<T extends string>(
+  name: string,
+  value: string,
+  choices: readonly T[],
+  fallback: T
+): T {
+  if (value === '') return fallback
+  const found = choices.find((choice) => choice === value.toLowerCase())
+  if (!found) throw new InputError(name, `must be one of ${choices.join(', ')}, not "${value}"`)
+  return found
+}
+
+function durationInput(name: string, fallback: string): number {
+  const raw = input(name) || fallback
+  try {
+    const ms = parseDuration(raw)
+    if (ms <= 0) throw new Error('must be longer than zero')
+    return ms
+  } catch (error) {
+    throw new InputError(
+      name,
+      (error as Error).message.startsWith('"')
+        ? (error as Error).message
+        : `"${raw}" ${(error as Error).message}`
+    )
+  }
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
+
+/** `host`, `host:port` or `https://host[:port]`; `http://` only for loopback hosts. */
+export function parseEndpoint(name: string, value: string): Endpoint {
+  const match = /^(?:(https?):\/\/)?([^/\s?#]+)\/?$/i.exec(value)
+  if (!match)
+    throw new InputError(
+      name,
+      `"${value}" is not a host name or URL (e.g. ecs-vpc.cn-hangzhou.aliyuncs.com)`
+    )
+  const protocol = (match[1]?.toLowerCase() ?? 'https') as 'https' | 'http'
+  const host = match[2]
+  const hostname = host.startsWith('[')
+    ? host.slice(0, host.indexOf(']') + 1)
+    : host.replace(/:\d+$/, '')
+  if (protocol === 'http' && !LOOPBACK.test(hostname)) {
+    throw new InputError(
+      name,
+      `uses plain http:// for "${hostname}"; http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https://`
+    )
+  }
+  return { host, protocol }
+}
+
+export function parseTagsInput(value: string): Tag[] {
+  try {
+    return parseTags(value)
+  } catch (error) {
+    throw new InputError(Inputs.Tags, (error as Error).message)
+  }
+}
+
+export function checkClientToken(token: string): string {
+  if (token.length > 64)
+    throw new InputError(
+      Inputs.ClientToken,
+      `is ${token.length} characters long; at most 64 are allowed`
+    )
+  if (!/^[\x21-\x7e]+$/.test(token))
+    throw new InputError(Inputs.ClientToken, 'must be printable ASCII without spaces')
+  return token
+}
+
+/**
+ * The default ClientToken: the same for every retry of this step's request, so a
+ * retried start never creates a second build; different for a re-run (run
+ * attempt), another job or step, another region or pipeline.
+ */
+export function deriveClientToken(env: Env, regionId: string, pipeline: string): string {
+  const parts = [
+    env.GITHUB_REPOSITORY,
+    env.GITHUB_RUN_ID,
+    env.GITHUB_RUN_ATTEMPT,
+    env.GITHUB_JOB,
+    env.GITHUB_ACTION,
+    regionId,
+    pipeline
+  ]
+  const digest = createHash('sha256')
+    .update(parts.map((p) => p ?? '').join('\n'))
+    .digest('hex')
+  return `gha-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${digest.slice(0, 24)}`.slice(
+    0,
+    64
+  )
+}
+
+/** A valid RoleSessionName (2–64 of A-Za-z0-9.@_-) derived from the run. */
+export function deriveSessionName(env: Env): string {
+  const raw = `github-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+  return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64)
+}
+
+function credentialSettings(env: Env): CredentialSettings {
+  const accessKeyId = optional(Inputs.AccessKeyId)
+  const accessKeySecret = optional(Inputs.AccessKeySecret)
+  const securityToken = optional(Inputs.SecurityToken)
+  const roleArn = optional(Inputs.RoleToAssume)
+  const providerArn = optional(Inputs.OidcProviderArn)
+
+  if (roleArn || providerArn) {
+    if (!roleArn)
+      throw new InputError(Inputs.RoleToAssume, `is required with ${Inputs.OidcProviderArn}`)
+    if (!providerArn)
+      throw new InputError(Inputs.OidcProviderArn, `is required with ${Inputs.RoleToAssume}`)
+    if (accessKeyId || accessKeySecret) {
+      throw new InputError(
+        Inputs.RoleToAssume,
+        `cannot be combined with ${Inputs.AccessKeyId}/${Inputs.AccessKeySecret}; choose one way to authenticate`
+      )
+    }
+    if (!/^acs:ram::\d+:role\/.+/i.test(roleArn)) {
+      throw new InputError(
+        Inputs.RoleToAssume,
+        `"${roleArn}" is not a RAM role ARN (acs:ram::<account-id>:role/<name>)`
+      )
+    }
+    if (!/^acs:ram::\d+:oidc-provider\/.+/i.test(providerArn)) {
+      throw new InputError(
+        Inputs.OidcProviderArn,
+        `"${providerArn}" is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`
+      )
+    }
+    const sessionName = optional(Inputs.RoleSessionName) ?? deriveSessionName(env)
+    if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName)) {
+      throw new InputError(
+        Inputs.RoleSessionName,
+        `"${sessionName}" must be 2 to 64 characters of A-Z a-z 0-9 . @ _ -`
+      )
+    }
+    const durationText = input(Inputs.RoleSessionExpiration) || '3600'
+    const durationSeconds = Number(durationText)
+    if (
+      !Number.isInteger(durationSeconds) ||
+      durationSeconds < MIN_SESSION_SECONDS ||
+      durationSeconds > MAX_SESSION_SECONDS
+    ) {
+      throw new InputError(
+        Inputs.RoleSessionExpiration,
+        `must be a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}, not "${durationText}"`
+      )
+    }
+    return {
+      kind: 'oidc',
+      roleArn,
+      providerArn,
+      sessionName,
+      durationSeconds,
+      audience: optional(Inputs.Audience) ?? 'sts.aliyuncs.com'
+    }
+  }
+
+  if (accessKeyId || accessKeySecret || securityToken) {
+    if (!accessKeyId)
+      throw new InputError(
+        Inputs.AccessKeyId,
+        `is required with ${accessKeySecret ? Inputs.AccessKeySecret : Inputs.SecurityToken}`
+      )
+    if (!accessKeySecret)
+      throw new InputError(Inputs.AccessKeySecret, `is required with ${Inputs.AccessKeyId}`)
+    return { kind: 'static', source: 'inputs', accessKeyId, accessKeySecret, securityToken }
+  }
+
+  const envId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim()
+  const envSecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim()
+  if (envId && envSecret) {
+    return {
+      kind: 'static',
+      source: 'environment',
+      accessKeyId: envId,
+      accessKeySecret: envSecret,
+      securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim() || undefined
+    }
+  }
+  throw new InputError(
+    Inputs.AccessKeyId,
+    `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`
+  )
+}
+
+export function getSettings(env: Env = process.env): Settings {
+  const regionId = input(Inputs.RegionId) || env.ALIBABA_CLOUD_REGION_ID?.trim() || ''
+  if (!regionId)
+    throw new InputError(Inputs.RegionId, 'is required (or set ALIBABA_CLOUD_REGION_ID)')
+  if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(regionId)) {
+    throw new InputError(Inputs.RegionId, `"${regionId}" is not a region ID (e.g. cn-hangzhou)`)
+  }
+
+  const pipelineId = optional(Inputs.ImagePipelineId)
+  const pipelineName = optional(Inputs.ImagePipelineName)
+  const executionId = optional(Inputs.ExecutionId)
+  if (pipelineId && pipelineName) {
+    throw new InputError(
+      Inputs.ImagePipelineName,
+      `cannot be combined with ${Inputs.ImagePipelineId}; give one of them`
+    )
+  }
+  if (!pipelineId && !pipelineName && !executionId) {
+    throw new InputError(
+      Inputs.ImagePipelineId,
+      `is required (or give ${Inputs.ImagePipelineName}, or ${Inputs.ExecutionId} to wait for an existing execution)`
+    )
+  }
+  if (pipelineId && !/^[A-Za-z0-9_-]{1,64}$/.test(pipelineId)) {
+    throw new InputError(
+      Inputs.ImagePipelineId,
+      `"${pipelineId}" is not an image pipeline ID (e.g. ip-2ze5tsl5bp6nf2b3xxxx)`
+    )
+  }
+  if (executionId && !/^[A-Za-z0-9_-]{1,64}$/.test(executionId)) {
+    throw new InputError(
+      Inputs.ExecutionId,
+      `"${executionId}" is not an execution ID (e.g. exec-5fb8facb8ed7427cxxxx)`
+    )
+  }
+
+  const tags = parseTagsInput(core.getInput(Inputs.Tags))
+  const wait = parseBoolean(Inputs.Wait, input(Inputs.Wait), true)
+  const timeoutMs = durationInput(Inputs.Timeout, '60m')
+  const pollIntervalMs = durationInput(Inputs.PollInterval, '10s')
+  const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, '60s')
+  if (pollIntervalMs < MIN_POLL_INTERVAL_MS)
+    throw new InputError(Inputs.PollInterval, 'must be at least 1s')
+  if (maxPollIntervalMs < pollIntervalMs) {
+    throw new InputError(Inputs.MaxPollInterval, `must not be shorter than ${Inputs.PollInterval}`)
+  }
+  const onTimeout = parseChoice(
+    Inputs.OnTimeout,
+    input(Inputs.OnTimeout),
+    ['cancel', 'leave'] as const,
+    'cancel'
+  )
+  const cancelOnJobCancel = parseBoolean(
+    Inputs.CancelOnJobCancel,
+    input(Inputs.CancelOnJobCancel),
+    true
+  )
+  const ifRunning = parseChoice(
+    Inputs.IfRunning,
+    input(Inputs.IfRunning),
+    ['fail', 'wait', 'attach'] as const,
+    'fail'
+  )
+  const allowPartialSuccess = parseBoolean(
+    Inputs.AllowPartialSuccess,
+    input(Inputs.AllowPartialSuccess),
+    false
+  )
+  const clientToken = checkClientToken(
+    optional(Inputs.ClientToken) ??
+      deriveClientToken(env, regionId, pipelineId ?? pipelineName ?? executionId ?? '')
+  )
+  const endpoint = parseEndpoint(
+    Inputs.Endpoint,
+    optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)
+  )
+  const stsEndpoint = parseEndpoint(
+    Inputs.StsEndpoint,
+    optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'
+  )
+  const credentials = credentialSettings(env)
+
+  return {
+    regionId,
+    pipelineId,
+    pipelineName,
+    executionId,
+    tags,
+    wait,
+    timeoutMs,
+    pollIntervalMs,
+    maxPollIntervalMs,
+    onTimeout,
+    cancelOnJobCancel,
+    ifRunning,
+    allowPartialSuccess,
+    clientToken,
+    endpoint,
+    stsEndpoint,
+    credentials
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Defensive reading of API responses. The ECS pages show numbers that arrive as
+ * strings, optional fields as the string "null" (DescribeImagePipelines.en.txt:
+ * `"RepairMode": "null"`), and `Tags.Tag` that may be absent.
+ */
+export function text(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  const result = String(value).trim()
+  if (result === '' || result.toLowerCase() === 'null' || result === 'undefined') return undefined
+  return result
+}
+
+export function integer(value: unknown): number | undefined {
+  const raw = text(value)
+  if (raw === undefined) return undefined
+  const result = Number(raw)
+  return Number.isFinite(result) ? Math.trunc(result) : undefined
+}
+
+export function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {}
+}
+
+/** `{ "X": { "Y": [...] } }` or `{ "X": { "Y": {...} } }` (a lone item) or nothing → array. */
+export function list(container: unknown, outer: string, inner: string): Record<string, unknown>[] {
+  const items = record(record(container)[outer])[inner]
+  if (Array.isArray(items)) return items.map(record)
+  if (typeof items === 'object' && items !== null) return [record(items)]
+  return []
+}

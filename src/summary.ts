@@ -1,0 +1,84 @@
+/**
+ * The job summary's markdown, as a pure function of what happened. One section
+ * per execution: pipeline, region, execution, final status, image, duration,
+ * message, and the timeline of statuses seen.
+ */
+import { formatDuration } from './duration.js'
+import { isTerminal } from './status.js'
+import type { TimelineEntry } from './wait.js'
+
+export interface SummaryFacts {
+  pipelineId?: string
+  pipelineName?: string
+  regionId: string
+  executionId: string
+  status?: string
+  imageId?: string
+  durationMs: number
+  message?: string
+  /** What the step did: started, attached to, or waited for. */
+  mode: 'started' | 'attached' | 'waited for'
+  note?: string
+  timeline: TimelineEntry[]
+}
+
+const ICONS: Record<string, string> = {
+  SUCCESS: '✅',
+  PARTITION_SUCCESS: '⚠️',
+  FAILED: '❌',
+  TEST_FAILED: '❌',
+  CANCELLED: '⏹️'
+}
+
+/** Escapes what would break a table cell or inject markup. */
+export function cell(value: string | undefined): string {
+  if (value === undefined || value === '') return '–'
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>')
+}
+
+function clock(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC')
+}
+
+export function renderSummary(facts: SummaryFacts): string {
+  const status = facts.status ?? 'UNKNOWN'
+  const pipeline =
+    facts.pipelineName && facts.pipelineId
+      ? `${cell(facts.pipelineName)} (\`${facts.pipelineId}\`)`
+      : facts.pipelineId
+        ? `\`${facts.pipelineId}\``
+        : cell(facts.pipelineName)
+  const lines = [
+    `### ${ICONS[status] ?? '⏳'} ECS image build ${cell(status)}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Pipeline | ${pipeline} |`,
+    `| Region | ${cell(facts.regionId)} |`,
+    `| Execution | \`${facts.executionId}\` (${facts.mode}) |`,
+    `| Status | ${cell(status)} |`,
+    `| Image | ${facts.imageId ? `\`${facts.imageId}\`` : '–'} |`,
+    `| Duration | ${formatDuration(facts.durationMs)} |`,
+    `| Message | ${cell(facts.message)} |`
+  ]
+  if (facts.note) lines.push('', `> ${cell(facts.note)}`)
+  if (facts.timeline.length) {
+    lines.push('', '| Status | Seen from | Lasted |', '| --- | --- | --- |')
+    facts.timeline.forEach((entry, index) => {
+      // The final status of an ended build has no duration: it is where things stay.
+      const final = index === facts.timeline.length - 1 && isTerminal(entry.status)
+      lines.push(
+        `| ${cell(entry.status)} | ${clock(entry.since)} | ${final ? '–' : formatDuration(entry.until - entry.since)} |`
+      )
+    })
+  }
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,203 @@
+/**
+ * Runs the bundled action the way the GitHub runner does: INPUT_* variables (dashes
+ * kept, as @actions/core reads them), fresh GITHUB_OUTPUT / GITHUB_STATE /
+ * GITHUB_STEP_SUMMARY files, the GITHUB_* run variables, the post step with
+ * STATE_* from the main step, and a cancelled run as SIGINT then SIGTERM 7.5 s later.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  ...(import.meta.url.includes('/build/') ? ['..'] : [])
+)
+
+export interface LaunchOptions {
+  inputs: Record<string, string>
+  /** Extra environment (ALIBABA_CLOUD_* and the like). Nothing else leaks in from the parent. */
+  env?: Record<string, string>
+  /** Run the post step after the main step (as action.yml's runs.post does). */
+  post?: boolean
+  /** Cancel the run (SIGINT, then SIGTERM 7.5 s later) once stdout matches, or after a delay. */
+  cancelWhen?: RegExp
+  cancelAfterMs?: number
+  sigtermAfterMs?: number
+  node?: string
+  /** Kill the step if it runs longer than this. */
+  timeoutMs?: number
+}
+
+export interface WorkflowCommand {
+  command: string
+  properties: Record<string, string>
+  message: string
+}
+
+export interface StepResult {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  state: Record<string, string>
+  summary: string
+  commands: WorkflowCommand[]
+  /** When SIGINT was sent, in epoch ms. */
+  cancelledAt?: number
+}
+
+export interface LaunchResult extends StepResult {
+  post?: StepResult
+}
+
+/** Parses the `name<<delimiter` file format of GITHUB_OUTPUT and GITHUB_STATE. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const values: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const body: string[] = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i])
+      values[name] = body.join('\n')
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=')
+      values[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+    }
+  }
+  return values
+}
+
+export function parseCommands(stdout: string): WorkflowCommand[] {
+  const commands: WorkflowCommand[] = []
+  for (const line of stdout.split(/\r?\n/)) {
+    const match = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line)
+    if (!match) continue
+    const properties: Record<string, string> = {}
+    for (const pair of (match[2] ?? '').split(',').filter(Boolean)) {
+      const at = pair.indexOf('=')
+      properties[pair.slice(0, at)] = unescape(pair.slice(at + 1))
+    }
+    commands.push({ command: match[1], properties, message: unescape(match[3]) })
+  }
+  return commands
+}
+
+function unescape(value: string): string {
+  return value
+    .replace(/%0D/g, '\r')
+    .replace(/%0A/g, '\n')
+    .replace(/%3A/g, ':')
+    .replace(/%2C/g, ',')
+    .replace(/%25/g, '%')
+}
+
+function runEnv(dir: string, options: LaunchOptions): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_REPOSITORY: 'octo-org/golden-images',
+    GITHUB_RUN_ID: '1234567890',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'bake',
+    GITHUB_ACTION: 'image',
+    GITHUB_WORKFLOW: 'Bake images',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_WORKSPACE: dir,
+    RUNNER_TEMP: dir,
+    RUNNER_OS: 'Linux',
+    ...options.env
+  }
+  for (const [name, value] of Object.entries(options.inputs)) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  return env
+}
+
+async function runStep(
+  entry: string,
+  env: Record<string, string>,
+  dir: string,
+  options: LaunchOptions,
+  cancel: boolean
+): Promise<StepResult> {
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_PATH: join(dir, 'path')
+  }
+  for (const file of Object.values(files)) writeFileSync(file, '')
+  const child = spawn(options.node ?? process.execPath, [join(ROOT, entry)], {
+    env: { ...env, ...files },
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  let cancelledAt: number | undefined
+  const timers: NodeJS.Timeout[] = []
+  const sendCancel = (): void => {
+    if (cancelledAt !== undefined || child.exitCode !== null) return
+    cancelledAt = Date.now()
+    child.kill('SIGINT')
+    timers.push(
+      setTimeout(
+        () => child.exitCode === null && child.kill('SIGTERM'),
+        options.sigtermAfterMs ?? 7500
+      )
+    )
+  }
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    if (cancel && options.cancelWhen?.test(stdout)) sendCancel()
+  })
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  if (cancel && options.cancelAfterMs !== undefined)
+    timers.push(setTimeout(sendCancel, options.cancelAfterMs))
+  timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000))
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+    child.on('close', (code, sig) => done([code, sig]))
+  )
+  timers.forEach(clearTimeout)
+  return {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    state: parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    commands: parseCommands(stdout),
+    cancelledAt
+  }
+}
+
+export async function launch(options: LaunchOptions): Promise<LaunchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-image-builder-'))
+  try {
+    const env = runEnv(dir, options)
+    const main = await runStep('dist/index.js', env, dir, options, true)
+    if (!options.post) return main
+    const stateEnv: Record<string, string> = {}
+    for (const [name, value] of Object.entries(main.state)) stateEnv[`STATE_${name}`] = value
+    const post = await runStep('dist/post/index.js', { ...env, ...stateEnv }, dir, options, false)
+    return { ...main, post }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The error annotations (`::error::`) the step printed. */
+export function errors(result: StepResult): string[] {
+  return result.commands.filter((c) => c.command === 'error').map((c) => c.message)
+}
