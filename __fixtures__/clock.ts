@@ -1,0 +1,34 @@
+/** A fake clock: sleeping advances time at once, so hours of polling take milliseconds. */
+import type { Clock, Log } from '../src/clock.js'
+
+export class FakeClock implements Clock {
+  readonly sleeps: number[] = []
+  constructor(public time = Date.UTC(2026, 10, 23, 8, 0, 0)) {}
+  now(): number {
+    return this.time
+  }
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return
+    this.sleeps.push(ms)
+    this.time += Math.max(0, ms)
+  }
+  advance(ms: number): void {
+    this.time += ms
+  }
+}
+
+export class MemoryLog implements Log {
+  readonly lines: Array<{ level: 'debug' | 'info' | 'warning'; message: string }> = []
+  debug(message: string): void {
+    this.lines.push({ level: 'debug', message })
+  }
+  info(message: string): void {
+    this.lines.push({ level: 'info', message })
+  }
+  warning(message: string): void {
+    this.lines.push({ level: 'warning', message })
+  }
+  at(level: 'debug' | 'info' | 'warning'): string[] {
+    return this.lines.filter((line) => line.level === level).map((line) => line.message)
+  }
+}

@@ -1,0 +1,240 @@
+import { beforeEach, describe, expect, jest, test } from '@jest/globals'
+import * as core from '../../__fixtures__/core.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { getSettings, deriveClientToken, deriveSessionName, parseEndpoint } =
+  await import('../../src/inputs.js')
+const { InputError } = await import('../../src/errors.js')
+
+const base = {
+  'region-id': 'cn-hangzhou',
+  'image-pipeline-id': 'ip-2ze5tsl5bp6nf2b3xxxx',
+  'access-key-id': 'LTAI-id',
+  'access-key-secret': 'secret'
+}
+const runEnv = {
+  GITHUB_REPOSITORY: 'o/r',
+  GITHUB_RUN_ID: '42',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_JOB: 'bake',
+  GITHUB_ACTION: 'image'
+}
+
+function settings(inputs: Record<string, string>, env: Record<string, string> = runEnv) {
+  core.setInputs(inputs)
+  return getSettings(env)
+}
+
+beforeEach(() => jest.clearAllMocks())
+
+test('defaults', () => {
+  const s = settings(base)
+  expect(s).toMatchObject({
+    regionId: 'cn-hangzhou',
+    pipelineId: 'ip-2ze5tsl5bp6nf2b3xxxx',
+    tags: [],
+    wait: true,
+    timeoutMs: 3_600_000,
+    pollIntervalMs: 10_000,
+    maxPollIntervalMs: 60_000,
+    onTimeout: 'cancel',
+    cancelOnJobCancel: true,
+    ifRunning: 'fail',
+    allowPartialSuccess: false,
+    endpoint: { host: 'ecs.cn-hangzhou.aliyuncs.com', protocol: 'https' },
+    stsEndpoint: { host: 'sts.aliyuncs.com', protocol: 'https' },
+    credentials: {
+      kind: 'static',
+      source: 'inputs',
+      accessKeyId: 'LTAI-id',
+      accessKeySecret: 'secret'
+    }
+  })
+  expect(s.clientToken).toMatch(/^gha-42-1-[0-9a-f]{24}$/)
+})
+
+test('every input, set', () => {
+  const s = settings({
+    ...base,
+    tags: 'a=1\nb=2',
+    wait: 'FALSE',
+    timeout: '1h30m',
+    'poll-interval': '1s',
+    'max-poll-interval': '5s',
+    'on-timeout': 'leave',
+    'cancel-on-job-cancel': 'false',
+    'if-running': 'attach',
+    'allow-partial-success': 'true',
+    'client-token': 'my-token',
+    'security-token': 'sts-token',
+    endpoint: 'http://127.0.0.1:8080',
+    'sts-endpoint': 'sts-vpc.cn-hangzhou.aliyuncs.com'
+  })
+  expect(s).toMatchObject({
+    tags: [
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' }
+    ],
+    wait: false,
+    timeoutMs: 5_400_000,
+    pollIntervalMs: 1000,
+    maxPollIntervalMs: 5000,
+    onTimeout: 'leave',
+    cancelOnJobCancel: false,
+    ifRunning: 'attach',
+    allowPartialSuccess: true,
+    clientToken: 'my-token',
+    endpoint: { host: '127.0.0.1:8080', protocol: 'http' },
+    stsEndpoint: { host: 'sts-vpc.cn-hangzhou.aliyuncs.com', protocol: 'https' },
+    credentials: { kind: 'static', securityToken: 'sts-token' }
+  })
+})
+
+test('region from ALIBABA_CLOUD_REGION_ID; credentials from the ALIBABA_CLOUD_* variables', () => {
+  const s = settings(
+    { 'image-pipeline-id': 'ip-1' },
+    {
+      ...runEnv,
+      ALIBABA_CLOUD_REGION_ID: 'cn-beijing',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'env-id',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret',
+      ALIBABA_CLOUD_SECURITY_TOKEN: 'env-token'
+    }
+  )
+  expect(s.regionId).toBe('cn-beijing')
+  expect(s.endpoint.host).toBe('ecs.cn-beijing.aliyuncs.com')
+  expect(s.credentials).toEqual({
+    kind: 'static',
+    source: 'environment',
+    accessKeyId: 'env-id',
+    accessKeySecret: 'env-secret',
+    securityToken: 'env-token'
+  })
+})
+
+test('execution-id needs no pipeline', () => {
+  expect(
+    settings({ ...base, 'image-pipeline-id': '', 'execution-id': 'exec-123' }).executionId
+  ).toBe('exec-123')
+})
+
+test('OIDC settings', () => {
+  const s = settings({
+    'region-id': 'cn-hangzhou',
+    'image-pipeline-name': 'golden',
+    'role-to-assume': 'acs:ram::1234567890:role/ci',
+    'oidc-provider-arn': 'acs:ram::1234567890:oidc-provider/github'
+  })
+  expect(s.credentials).toEqual({
+    kind: 'oidc',
+    roleArn: 'acs:ram::1234567890:role/ci',
+    providerArn: 'acs:ram::1234567890:oidc-provider/github',
+    sessionName: 'github-42-1',
+    durationSeconds: 3600,
+    audience: 'sts.aliyuncs.com'
+  })
+})
+
+describe('bad input names the input', () => {
+  const oidc = {
+    'role-to-assume': 'acs:ram::1:role/ci',
+    'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh'
+  }
+  test.each([
+    ['region-id', { 'region-id': '' }, /is required/],
+    ['region-id', { 'region-id': 'Hangzhou' }, /not a region ID/],
+    ['image-pipeline-id', { 'image-pipeline-id': '' }, /is required/],
+    ['image-pipeline-id', { 'image-pipeline-id': 'ip 1' }, /not an image pipeline ID/],
+    ['image-pipeline-name', { 'image-pipeline-name': 'x' }, /cannot be combined/],
+    ['execution-id', { 'execution-id': 'exec/1' }, /not an execution ID/],
+    ['tags', { tags: 'aliyun=1' }, /must not start/],
+    ['tags', { tags: 'a=1,a=2' }, /twice/],
+    ['tags', { tags: 'k=https://x' }, /http/],
+    ['wait', { wait: 'yes' }, /must be true or false, not "yes"/],
+    ['timeout', { timeout: '10x' }, /not a duration/],
+    ['timeout', { timeout: '0' }, /longer than zero/],
+    ['poll-interval', { 'poll-interval': '500ms' }, /at least 1s/],
+    ['max-poll-interval', { 'poll-interval': '30s', 'max-poll-interval': '10s' }, /not be shorter/],
+    ['on-timeout', { 'on-timeout': 'ignore' }, /one of cancel, leave/],
+    ['cancel-on-job-cancel', { 'cancel-on-job-cancel': '1' }, /true or false/],
+    ['if-running', { 'if-running': 'queue' }, /one of fail, wait, attach/],
+    ['allow-partial-success', { 'allow-partial-success': 'maybe' }, /true or false/],
+    ['client-token', { 'client-token': 'x'.repeat(65) }, /at most 64/],
+    ['client-token', { 'client-token': 'tökén' }, /ASCII/],
+    ['endpoint', { endpoint: 'http://ecs.example.com' }, /loopback/],
+    ['endpoint', { endpoint: 'http://10.0.0.1:80' }, /loopback/],
+    ['endpoint', { endpoint: 'ftp://x/y' }, /not a host/],
+    ['sts-endpoint', { 'sts-endpoint': 'http://sts.aliyuncs.com' }, /loopback/],
+    ['access-key-secret', { 'access-key-secret': '' }, /is required with access-key-id/],
+    ['access-key-id', { 'access-key-id': '' }, /is required with access-key-secret/],
+    [
+      'access-key-id',
+      { 'access-key-id': '', 'access-key-secret': '' },
+      /ALIBABA_CLOUD_ACCESS_KEY_ID/
+    ],
+    [
+      'oidc-provider-arn',
+      { 'access-key-id': '', 'access-key-secret': '', 'role-to-assume': 'acs:ram::1:role/ci' },
+      /is required/
+    ],
+    ['role-to-assume', { ...oidc }, /cannot be combined/],
+    [
+      'role-to-assume',
+      { 'access-key-id': '', 'access-key-secret': '', ...oidc, 'role-to-assume': 'ci' },
+      /not a RAM role ARN/
+    ],
+    [
+      'role-session-name',
+      { 'access-key-id': '', 'access-key-secret': '', ...oidc, 'role-session-name': 'a b' },
+      /2 to 64/
+    ],
+    [
+      'role-session-expiration',
+      { 'access-key-id': '', 'access-key-secret': '', ...oidc, 'role-session-expiration': '600' },
+      /from 900/
+    ]
+  ])('%s: %p', (input, overrides, message) => {
+    core.setInputs({ ...base, ...overrides })
+    let thrown: unknown
+    try {
+      getSettings(runEnv)
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(InputError)
+    expect((thrown as InstanceType<typeof InputError>).input).toBe(input)
+    expect((thrown as Error).message).toMatch(new RegExp(`^Input "${input}" `))
+    expect((thrown as Error).message).toMatch(message)
+  })
+})
+
+test.each([
+  ['localhost:8080', 'http'],
+  ['127.0.0.1', 'http'],
+  ['127.8.9.10:1', 'http'],
+  ['[::1]:9000', 'http']
+])('http://%s is accepted (loopback)', (host, protocol) => {
+  expect(parseEndpoint('endpoint', `${protocol}://${host}`)).toEqual({ host, protocol })
+})
+
+test('the derived client token: stable for a retry, new for a re-run, another job, step or pipeline', () => {
+  const token = deriveClientToken(runEnv, 'cn-hangzhou', 'ip-1')
+  expect(deriveClientToken({ ...runEnv }, 'cn-hangzhou', 'ip-1')).toBe(token)
+  const variants = [
+    deriveClientToken({ ...runEnv, GITHUB_RUN_ATTEMPT: '2' }, 'cn-hangzhou', 'ip-1'),
+    deriveClientToken({ ...runEnv, GITHUB_JOB: 'other' }, 'cn-hangzhou', 'ip-1'),
+    deriveClientToken({ ...runEnv, GITHUB_ACTION: 'image2' }, 'cn-hangzhou', 'ip-1'),
+    deriveClientToken({ ...runEnv, GITHUB_REPOSITORY: 'o/other' }, 'cn-hangzhou', 'ip-1'),
+    deriveClientToken(runEnv, 'cn-beijing', 'ip-1'),
+    deriveClientToken(runEnv, 'cn-hangzhou', 'ip-2')
+  ]
+  expect(new Set([token, ...variants]).size).toBe(7)
+  for (const t of [token, ...variants]) expect(t).toMatch(/^[\x21-\x7e]{1,64}$/)
+})
+
+test('the derived session name is valid even from odd run variables', () => {
+  expect(deriveSessionName({ GITHUB_RUN_ID: '9'.repeat(80), GITHUB_RUN_ATTEMPT: '1' })).toMatch(
+    /^[A-Za-z0-9.@_-]{2,64}$/
+  )
+  expect(deriveSessionName({})).toBe('github-local-1')
+})

@@ -1,0 +1,36 @@
+import { expect, test } from '@jest/globals'
+import { isKnown, isLatePhase, isTerminal, outcomeOf } from '../../src/status.js'
+
+test.each([
+  ['PREPARING', 'running', false],
+  ['REPAIRING', 'running', false],
+  ['BUILDING', 'running', false],
+  ['TESTING', 'running', false],
+  ['DISTRIBUTING', 'running', false],
+  ['RELEASING', 'running', false],
+  ['CANCELLING', 'running', false],
+  ['SUCCESS', 'success', true],
+  ['PARTITION_SUCCESS', 'partial', true],
+  ['FAILED', 'failed', true],
+  ['TEST_FAILED', 'failed', true],
+  ['CANCELLED', 'cancelled', true],
+  ['VALIDATING', 'running', false]
+])('%s is %s (terminal: %s)', (status, outcome, terminal) => {
+  expect(outcomeOf(status)).toBe(outcome)
+  expect(isTerminal(status)).toBe(terminal)
+})
+
+test('unknown statuses are not known, listed ones are', () => {
+  expect(isKnown('VALIDATING')).toBe(false)
+  expect(isKnown('TESTING')).toBe(true)
+  expect(isKnown('CANCELLED')).toBe(true)
+})
+
+test('late phases', () => {
+  expect(['DISTRIBUTING', 'RELEASING', 'BUILDING', 'SUCCESS'].map(isLatePhase)).toEqual([
+    true,
+    true,
+    false,
+    false
+  ])
+})

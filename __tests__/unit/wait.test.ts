@@ -1,0 +1,218 @@
+import { expect, test } from '@jest/globals'
+import { FakeClock, MemoryLog } from '../../__fixtures__/clock.js'
+import type { Execution } from '../../src/ecs.js'
+import { ApiError } from '../../src/errors.js'
+import { waitForExecution, type WaitOptions } from '../../src/wait.js'
+
+/** A scripted execution: status by elapsed time, with optional failures by poll number. */
+function scripted(
+  clock: FakeClock,
+  phases: Array<[string, number]>,
+  failures: Record<number, ApiError> = {},
+  invisibleMs = 0
+) {
+  const start = clock.now()
+  let calls = 0
+  return {
+    calls: () => calls,
+    api: {
+      async getExecution({ executionId }: { executionId: string }): Promise<Execution | undefined> {
+        calls++
+        if (failures[calls]) throw failures[calls]
+        const elapsed = clock.now() - start
+        if (elapsed < invisibleMs) return undefined
+        let at = 0
+        for (const [status, ms] of phases) {
+          if (elapsed < at + ms || ms === Infinity)
+            return {
+              executionId,
+              status,
+              tags: [],
+              imageId: status === 'SUCCESS' ? 'm-1' : undefined
+            }
+          at += ms
+        }
+        const [status] = phases[phases.length - 1]
+        return { executionId, status, tags: [] }
+      }
+    }
+  }
+}
+
+function options(
+  clock: FakeClock,
+  api: WaitOptions['api'],
+  overrides: Partial<WaitOptions> = {}
+): WaitOptions {
+  return {
+    api,
+    executionId: 'exec-1',
+    clock,
+    log: new MemoryLog(),
+    deadline: clock.now() + 6 * 3_600_000,
+    startedAt: clock.now(),
+    schedule: { minMs: 10_000, maxMs: 60_000 },
+    random: () => 0.5,
+    ...overrides
+  }
+}
+
+const HOUR = 3_600_000
+
+test('a 5-hour build is followed to SUCCESS in simulated time, each change logged once', async () => {
+  const clock = new FakeClock()
+  const log = new MemoryLog()
+  const build = scripted(clock, [
+    ['PREPARING', 10 * 60_000],
+    ['BUILDING', 4 * HOUR],
+    ['DISTRIBUTING', 40 * 60_000],
+    ['RELEASING', 5 * 60_000],
+    ['SUCCESS', Infinity]
+  ])
+  const result = await waitForExecution(options(clock, build.api, { log }))
+  expect(result.outcome).toBe('ended')
+  expect(result.execution?.status).toBe('SUCCESS')
+  expect(result.timeline.map((e) => e.status)).toEqual([
+    'PREPARING',
+    'BUILDING',
+    'DISTRIBUTING',
+    'RELEASING',
+    'SUCCESS'
+  ])
+  expect(log.at('info')).toHaveLength(5)
+  // Noticed within one maximum interval of the change at 10m, with the elapsed time.
+  expect(log.at('info')[1]).toMatch(/^\[1[01]m( \d+s)?\] BUILDING$/)
+  // Backoff keeps calls modest: far fewer than a fixed 10 s poll (~1 900 calls).
+  expect(build.calls()).toBeLessThan(400)
+  // The end comes after RELEASING, a late phase: noticed within its poll ceiling (2 × min).
+  const end = Date.UTC(2026, 10, 23, 8) + 10 * 60_000 + 4 * HOUR + 45 * 60_000
+  expect(clock.now()).toBeGreaterThanOrEqual(end)
+  expect(clock.now() - end).toBeLessThanOrEqual(20_000)
+})
+
+test('never sleeps past the deadline; one last poll right at it; then timed_out', async () => {
+  const clock = new FakeClock()
+  const start = clock.now()
+  const build = scripted(clock, [['BUILDING', Infinity]])
+  const result = await waitForExecution(
+    options(clock, build.api, { deadline: start + 25 * 60_000 + 1234 })
+  )
+  expect(result.outcome).toBe('timed_out')
+  expect(result.execution?.status).toBe('BUILDING')
+  expect(clock.now()).toBe(start + 25 * 60_000 + 1234)
+  expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(60_000)
+  expect(result.timeline.at(-1)?.until).toBe(clock.now())
+})
+
+test('transient failures are polls without news; permanent ones end the wait', async () => {
+  const clock = new FakeClock()
+  const log = new MemoryLog()
+  const throttled = new ApiError({
+    operation: 'D',
+    code: 'Throttling.User',
+    message: '',
+    transient: true,
+    throttled: true
+  })
+  const unavailable = new ApiError({
+    operation: 'D',
+    code: 'ServiceUnavailable',
+    message: '',
+    statusCode: 503,
+    transient: true,
+    throttled: false
+  })
+  const build = scripted(
+    clock,
+    [
+      ['BUILDING', 5 * 60_000],
+      ['SUCCESS', Infinity]
+    ],
+    { 2: throttled, 3: throttled, 4: unavailable }
+  )
+  const result = await waitForExecution(options(clock, build.api, { log }))
+  expect(result.outcome).toBe('ended')
+  expect(result.failedPolls).toBe(3)
+  // Throttled polls slow down: the sleep after a throttled poll is at least twice the one before it.
+  expect(clock.sleeps[1]).toBeGreaterThanOrEqual(2 * clock.sleeps[0])
+  expect(clock.sleeps[2]).toBeGreaterThanOrEqual(Math.min(2 * clock.sleeps[1], 60_000))
+  expect(log.at('debug').some((l) => /failed with Throttling.User; retry 1/.test(l))).toBe(true)
+
+  const denied = new ApiError({
+    operation: 'D',
+    code: 'SignatureDoesNotMatch',
+    message: '',
+    transient: false,
+    throttled: false
+  })
+  const broken = scripted(clock, [['BUILDING', Infinity]], { 2: denied })
+  await expect(waitForExecution(options(clock, broken.api))).rejects.toThrow(
+    /SignatureDoesNotMatch/
+  )
+  expect(broken.calls()).toBe(2)
+})
+
+test('an execution not yet visible is waited for within the grace period', async () => {
+  const clock = new FakeClock()
+  const build = scripted(
+    clock,
+    [
+      ['BUILDING', 60_000],
+      ['SUCCESS', Infinity]
+    ],
+    {},
+    25_000
+  )
+  const result = await waitForExecution(options(clock, build.api))
+  expect(result.outcome).toBe('ended')
+})
+
+test('an execution still missing after the grace period is an error naming it', async () => {
+  const clock = new FakeClock()
+  const missing = { getExecution: async () => undefined }
+  await expect(
+    waitForExecution(options(clock, missing, { visibilityGraceMs: 60_000 }))
+  ).rejects.toThrow(/execution exec-1 is not listed/)
+  expect(clock.now() - Date.UTC(2026, 10, 23, 8)).toBeGreaterThan(60_000)
+})
+
+test('an unknown status is running, with one warning', async () => {
+  const clock = new FakeClock()
+  const log = new MemoryLog()
+  const build = scripted(clock, [
+    ['VALIDATING', 5 * 60_000],
+    ['BUILDING', 60_000],
+    ['VALIDATING', 60_000],
+    ['SUCCESS', Infinity]
+  ])
+  const result = await waitForExecution(options(clock, build.api, { log }))
+  expect(result.execution?.status).toBe('SUCCESS')
+  expect(log.at('warning')).toEqual([expect.stringContaining('"VALIDATING"')])
+})
+
+test('an abort ends the wait at once with aborted', async () => {
+  const clock = new FakeClock()
+  const abort = new AbortController()
+  let calls = 0
+  const api = {
+    getExecution: async ({ executionId }: { executionId: string }): Promise<Execution> => {
+      if (++calls === 3) abort.abort()
+      return { executionId, status: 'BUILDING', tags: [] }
+    }
+  }
+  const result = await waitForExecution(options(clock, api, { signal: abort.signal }))
+  expect(result.outcome).toBe('aborted')
+  expect(calls).toBe(3)
+})
+
+test('onChange sees each new status once', async () => {
+  const clock = new FakeClock()
+  const seen: string[] = []
+  const build = scripted(clock, [
+    ['PREPARING', 30_000],
+    ['BUILDING', 300_000],
+    ['TEST_FAILED', Infinity]
+  ])
+  await waitForExecution(options(clock, build.api, { onChange: (e) => seen.push(e.status) }))
+  expect(seen).toEqual(['PREPARING', 'BUILDING', 'TEST_FAILED'])
+})
