@@ -25,7 +25,9 @@ function settings(inputs: Record<string, string>, env: Record<string, string> = 
   return getSettings(env)
 }
 
-beforeEach(() => jest.clearAllMocks())
+beforeEach(() => {
+  jest.clearAllMocks()
+})
 
 test('defaults', () => {
   const s = settings(base)
