@@ -26,6 +26,8 @@ export interface LaunchOptions {
   cancelWhen?: RegExp
   cancelAfterMs?: number
   sigtermAfterMs?: number
+  /** Kill the main step outright (SIGKILL) once stdout matches: a runner that gave up on it. */
+  killWhen?: RegExp
   node?: string
   /** Kill the step if it runs longer than this. */
   timeoutMs?: number
@@ -160,6 +162,7 @@ async function runStep(
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString()
     if (cancel && options.cancelWhen?.test(stdout)) sendCancel()
+    if (cancel && options.killWhen?.test(stdout)) child.kill('SIGKILL')
   })
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   if (cancel && options.cancelAfterMs !== undefined)

@@ -1,0 +1,57 @@
+/** Shared set-up for the end-to-end tests: an emulator per test and the inputs that reach it. */
+import { afterEach, beforeEach } from '@jest/globals'
+import {
+  type EmulatorOptions,
+  EcsEmulator,
+  TEST_ACCESS_KEY_ID,
+  TEST_ACCESS_KEY_SECRET,
+  TEST_PIPELINE_ID
+} from '../../tools/emulator/server.js'
+import type { TimelineStep } from '../../tools/emulator/executions.js'
+import { launch, type LaunchOptions, type LaunchResult } from '../../tools/launcher.js'
+
+/** A build of about 1.2 s: long enough for a few polls at a 1 s interval. */
+export const QUICK_STEPS: TimelineStep[] = [
+  { status: 'PREPARING', ms: 200, message: 'Creating the intermediate instance' },
+  { status: 'BUILDING', ms: 500, message: 'Running build commands' },
+  { status: 'DISTRIBUTING', ms: 300, message: 'Copying image' },
+  { status: 'RELEASING', ms: 200, message: 'Releasing resources' }
+]
+
+export function useEmulator(options: EmulatorOptions = {}): () => EcsEmulator {
+  let emulator: EcsEmulator
+  beforeEach(async () => {
+    emulator = new EcsEmulator({ defaultPlan: { steps: QUICK_STEPS }, ...options })
+    await emulator.start()
+  })
+  afterEach(() => emulator.stop())
+  return () => emulator
+}
+
+export function baseInputs(
+  emulator: EcsEmulator,
+  overrides: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    'region-id': 'cn-hangzhou',
+    'image-pipeline-id': TEST_PIPELINE_ID,
+    endpoint: emulator.endpoint,
+    'access-key-id': TEST_ACCESS_KEY_ID,
+    'access-key-secret': TEST_ACCESS_KEY_SECRET,
+    'poll-interval': '1s',
+    'max-poll-interval': '2s',
+    timeout: '2m',
+    ...overrides
+  }
+}
+
+export function run(
+  emulator: EcsEmulator,
+  overrides: Record<string, string> = {},
+  options: Partial<LaunchOptions> = {}
+): Promise<LaunchResult> {
+  return launch({ inputs: baseInputs(emulator, overrides), ...options })
+}
+
+export const DEBUG = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
+export { TEST_ACCESS_KEY_SECRET, TEST_PIPELINE_ID }
