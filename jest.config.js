@@ -13,5 +13,7 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/'],
+  // End-to-end tests run real processes against the emulator for a few seconds each.
+  testTimeout: 30_000,
   verbose: false
 }

@@ -98,6 +98,7 @@ export class EcsEmulator {
   private readonly defaultPlan: ExecutionPlan
   private readonly now: () => number
   private server?: Server
+  private readonly timers = new Set<NodeJS.Timeout>()
   private port = 0
 
   constructor(options: EmulatorOptions = {}) {
@@ -126,6 +127,8 @@ export class EcsEmulator {
 
   async stop(): Promise<void> {
     if (!this.server) return
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server!.close(() => resolve()))
     this.server = undefined
@@ -284,7 +287,13 @@ export class EcsEmulator {
         return send(200, text.slice(0, Math.max(1, Math.floor(text.length / 2))))
       }
       case 'slow':
-        await new Promise((resolve) => setTimeout(resolve, injected.delayMs ?? 5000))
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.timers.delete(timer)
+            resolve()
+          }, injected.delayMs ?? 5000)
+          this.timers.add(timer)
+        })
         if (request.socket.destroyed) {
           record.httpStatus = 0
           return
