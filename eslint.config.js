@@ -6,14 +6,14 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['error'] }]
     }
   },
   {
-    files: ['tools/**', '__tests__/**', '__fixtures__/**'],
+    files: ['tools/**', '__tests__/**', '__fixtures__/**', '.ci/**'],
     rules: { 'no-console': 'off' }
   }
 )
