@@ -13,6 +13,12 @@ export default tseslint.config(
     }
   },
   {
+    // A CommonJS preload (node --require), by necessity.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
+  {
     files: ['tools/**', '__tests__/**', '__fixtures__/**', '.ci/**'],
     rules: { 'no-console': 'off' }
   }

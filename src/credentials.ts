@@ -4,7 +4,7 @@
  * metadata for seconds on a runner that is not an ECS instance.
  */
 import * as core from '@actions/core'
-import type { CredentialSource } from './ecs.js'
+import type { CredentialSource } from './sdk.js'
 import type { CredentialSettings } from './inputs.js'
 
 export function staticCredential(
@@ -31,7 +31,11 @@ export function maskSecrets(settings: CredentialSettings): void {
 }
 
 export function describeSource(settings: CredentialSettings): string {
-  if (settings.kind === 'oidc') return `GitHub OIDC, role ${settings.roleArn}`
+  if (settings.kind === 'oidc') {
+    return settings.token.source === 'github'
+      ? `GitHub OIDC, role ${settings.roleArn}`
+      : `OIDC token file ALIBABA_CLOUD_OIDC_TOKEN_FILE, role ${settings.roleArn}`
+  }
   const kind = settings.securityToken ? 'STS token' : 'AccessKey'
   return settings.source === 'inputs'
     ? `${kind} from the access-key-id input`

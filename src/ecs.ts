@@ -1,14 +1,12 @@
 /**
- * The ECS Image Builder client: the one file that owns the SDK. It speaks ECS
- * 2014-05-26 in RPC style through @alicloud/openapi-client (which signs with
- * ACS3-HMAC-SHA256), returns defensively parsed results, and raises ApiErrors.
- * It does not retry: callers apply the retry policy (retry.ts) or their own.
+ * The ECS Image Builder client: ECS 2014-05-26 in RPC style (through sdk.ts),
+ * defensively parsed results, ApiErrors that name the resource. It does not
+ * retry: callers apply the retry policy (retry.ts) or their own (wait.ts).
  */
-import * as openapi from '@alicloud/openapi-client'
-import { RuntimeOptions } from '@alicloud/tea-util'
 import type { Log } from './clock.js'
 import { toApiError } from './errors.js'
-import { list, record, text } from './parse.js'
+import { list, text } from './parse.js'
+import { createRpcClient, type CredentialSource } from './sdk.js'
 import type { Tag } from './tags.js'
 
 export const ECS_API_VERSION = '2014-05-26'
@@ -43,17 +41,6 @@ export interface EcsClient {
   findPipelines(params: { name?: string; pipelineIds?: string[] }): Promise<Pipeline[]>
 }
 
-/** What the SDK needs to sign: static keys, or a provider that refreshes (credentials.ts). */
-export interface CredentialSource {
-  getCredential(): Promise<{
-    accessKeyId: string
-    accessKeySecret: string
-    securityToken?: string
-    type: string
-    providerName?: string
-  }>
-}
-
 export interface EcsClientOptions {
   regionId: string
   /** Host (and port), without scheme. */
@@ -66,91 +53,20 @@ export interface EcsClientOptions {
   userAgent?: string
 }
 
-export const DEFAULT_READ_TIMEOUT_MS = 10_000
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
-
 export function defaultEcsEndpoint(regionId: string): string {
   return `ecs.${regionId}.aliyuncs.com`
 }
 
 type Query = Record<string, string>
-type ClientClass = new (config: openapi.Config) => {
-  callApi(
-    params: openapi.Params,
-    request: openapi.OpenApiRequest,
-    runtime: RuntimeOptions
-  ): Promise<unknown>
-}
-
-/**
- * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
- * module.exports as the default, a bundler hands us Client itself.
- */
-function clientClass(): ClientClass {
-  const candidate = (openapi as unknown as { default: ClientClass | { default: ClientClass } })
-    .default
-  return typeof candidate === 'function' ? candidate : candidate.default
-}
 
 export function createEcsClient(options: EcsClientOptions): EcsClient {
-  const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS
-  const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-  const sdk = new (clientClass())(
-    new openapi.Config({
-      // A provider object is the only credential the client gets: it never falls
-      // back to the SDK's default chain, which may probe instance metadata.
-      credential: options.credential as never,
-      endpoint: options.endpoint,
-      protocol: options.protocol,
-      regionId: options.regionId,
-      readTimeout,
-      connectTimeout,
-      userAgent: options.userAgent
-    })
-  )
-  const runtime = new RuntimeOptions({
-    autoretry: false,
-    maxAttempts: 1,
-    readTimeout,
-    connectTimeout
-  })
-
-  async function call(
+  const rpc = createRpcClient({ ...options, version: ECS_API_VERSION })
+  const call = (
     action: string,
     query: Query,
     resource?: string
-  ): Promise<Record<string, unknown>> {
-    const params = new openapi.Params({
-      action,
-      version: ECS_API_VERSION,
-      protocol: options.protocol.toUpperCase(),
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json'
-    })
-    const request = new openapi.OpenApiRequest({ query: { RegionId: options.regionId, ...query } })
-    options.log.debug(`→ ${action} ${JSON.stringify(query)}`)
-    try {
-      const response = (await sdk.callApi(params, request, runtime)) as {
-        body?: unknown
-        statusCode?: number
-      }
-      const body = record(response.body)
-      options.log.debug(
-        `← ${action} HTTP ${response.statusCode} RequestId ${text(body.RequestId) ?? '-'}`
-      )
-      return body
-    } catch (error) {
-      const apiError = toApiError(action, error, resource)
-      options.log.debug(
-        `← ${action} ${apiError.code}${apiError.requestId ? ` RequestId ${apiError.requestId}` : ''}`
-      )
-      throw apiError
-    }
-  }
+  ): Promise<Record<string, unknown>> =>
+    rpc(action, { RegionId: options.regionId, ...query }, { resource })
 
   return {
     async startExecution({ pipelineId, clientToken, tags }) {
@@ -253,3 +169,5 @@ export function parsePipelines(body: unknown): Pipeline[] {
       : []
   })
 }
+
+export type { CredentialSource }

@@ -27,6 +27,10 @@ export interface ApiErrorDetails {
 
 const HINTS: Array<[RegExp, string]> = [
   [
+    /^(AuthenticationFail\..*|EntityNotExist\.(Role|OIDCProvider)|InvalidParameter\.(RoleSessionName|DurationSeconds))$/,
+    "check role-to-assume and oidc-provider-arn, and that the role's trust policy accepts this repository's GitHub ID token (issuer, audience, subject)"
+  ],
+  [
     /^InvalidImagePipeline\.NotFound$/,
     'check the image pipeline ID and that region-id is the region it lives in'
   ],

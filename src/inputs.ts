@@ -57,7 +57,8 @@ export type CredentialSettings =
       providerArn: string
       sessionName: string
       durationSeconds: number
-      audience: string
+      /** Where each OIDC token comes from: the job's GitHub ID token, or a token file. */
+      token: { source: 'github'; audience: string } | { source: 'file'; path: string }
     }
 
 export interface Settings {
@@ -203,6 +204,29 @@ export function deriveSessionName(env: Env): string {
   return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64)
 }
 
+function sessionSeconds(): number {
+  const text = input(Inputs.RoleSessionExpiration) || '3600'
+  const seconds = Number(text)
+  if (
+    !Number.isInteger(seconds) ||
+    seconds < MIN_SESSION_SECONDS ||
+    seconds > MAX_SESSION_SECONDS
+  ) {
+    throw new InputError(
+      Inputs.RoleSessionExpiration,
+      `must be a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}, not "${text}"`
+    )
+  }
+  return seconds
+}
+
+/**
+ * The one credential source this run uses, in a fixed order, none probed:
+ * 1. role-to-assume + oidc-provider-arn (GitHub OIDC);
+ * 2. access-key-id + access-key-secret (+ security-token) inputs;
+ * 3. ALIBABA_CLOUD_ACCESS_KEY_ID + _SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
+ * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
+ */
 function credentialSettings(env: Env): CredentialSettings {
   const accessKeyId = optional(Inputs.AccessKeyId)
   const accessKeySecret = optional(Inputs.AccessKeySecret)
@@ -240,16 +264,11 @@ function credentialSettings(env: Env): CredentialSettings {
         `"${sessionName}" must be 2 to 64 characters of A-Z a-z 0-9 . @ _ -`
       )
     }
-    const durationText = input(Inputs.RoleSessionExpiration) || '3600'
-    const durationSeconds = Number(durationText)
-    if (
-      !Number.isInteger(durationSeconds) ||
-      durationSeconds < MIN_SESSION_SECONDS ||
-      durationSeconds > MAX_SESSION_SECONDS
-    ) {
+    const durationSeconds = sessionSeconds()
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
       throw new InputError(
-        Inputs.RoleSessionExpiration,
-        `must be a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}, not "${durationText}"`
+        Inputs.RoleToAssume,
+        'needs the job\'s GitHub ID token, but the runner did not offer one (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add "permissions: id-token: write" to the workflow or the job'
       )
     }
     return {
@@ -258,7 +277,7 @@ function credentialSettings(env: Env): CredentialSettings {
       providerArn,
       sessionName,
       durationSeconds,
-      audience: optional(Inputs.Audience) ?? 'sts.aliyuncs.com'
+      token: { source: 'github', audience: optional(Inputs.Audience) ?? 'sts.aliyuncs.com' }
     }
   }
 
@@ -282,6 +301,30 @@ function credentialSettings(env: Env): CredentialSettings {
       accessKeyId: envId,
       accessKeySecret: envSecret,
       securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim() || undefined
+    }
+  }
+  // The vendor's OIDC variables (a token file kept fresh by whatever wrote it).
+  const envRole = env.ALIBABA_CLOUD_ROLE_ARN?.trim()
+  const envProvider = env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN?.trim()
+  const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim()
+  if (envRole && envProvider && envTokenFile) {
+    const sessionName =
+      env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
+      optional(Inputs.RoleSessionName) ||
+      deriveSessionName(env)
+    if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName)) {
+      throw new InputError(
+        Inputs.RoleSessionName,
+        `"${sessionName}" must be 2 to 64 characters of A-Z a-z 0-9 . @ _ -`
+      )
+    }
+    return {
+      kind: 'oidc',
+      roleArn: envRole,
+      providerArn: envProvider,
+      sessionName,
+      durationSeconds: sessionSeconds(),
+      token: { source: 'file', path: envTokenFile }
     }
   }
   throw new InputError(

@@ -4,10 +4,11 @@
  */
 import * as core from '@actions/core'
 import { type Clock, type Log, systemClock } from './clock.js'
-import { connect } from './connect.js'
+import { connect, credentialSource } from './connect.js'
 import { describeSource, maskSecrets } from './credentials.js'
 import { formatDuration } from './duration.js'
 import type { EcsClient, Execution } from './ecs.js'
+import type { CredentialSource } from './sdk.js'
 import { ApiError, describeError } from './errors.js'
 import { getSettings, type Settings } from './inputs.js'
 import { withRetry } from './retry.js'
@@ -35,7 +36,8 @@ export interface Runtime {
   env: Record<string, string | undefined>
   /** Where SIGINT/SIGTERM arrive (process). */
   signals: Pick<NodeJS.Process, 'on' | 'off'>
-  connect: (settings: Settings, log: Log) => EcsClient
+  connect: (settings: Settings, log: Log, credential: CredentialSource) => EcsClient
+  credentials: (settings: Settings, log: Log, clock: Clock) => CredentialSource
 }
 
 export const coreLog: Log = {
@@ -59,6 +61,7 @@ export async function run(overrides: Partial<Runtime> = {}): Promise<void> {
     env: process.env,
     signals: process,
     connect,
+    credentials: credentialSource,
     ...overrides
   }
   try {
@@ -72,7 +75,12 @@ async function execute(runtime: Runtime): Promise<void> {
   const { clock, log, state } = runtime
   const settings = getSettings(runtime.env)
   maskSecrets(settings.credentials)
-  const ecs = runtime.connect(settings, log)
+  const credential = runtime.credentials(settings, log, clock)
+  if (settings.credentials.kind === 'oidc') {
+    // Assume the role before anything else, so a trust-policy problem is the first thing reported.
+    await core.group('Assuming the RAM role with OIDC', () => credential.getCredential())
+  }
+  const ecs = runtime.connect(settings, log, credential)
   const startedAt = clock.now()
   const deadline = startedAt + settings.timeoutMs
   const abort = new AbortController()

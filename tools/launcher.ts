@@ -29,6 +29,8 @@ export interface LaunchOptions {
   /** Kill the main step outright (SIGKILL) once stdout matches: a runner that gave up on it. */
   killWhen?: RegExp
   node?: string
+  /** Record every outgoing connection the step makes (tools/connection-log.cjs). */
+  connectionLog?: string
   /** Kill the step if it runs longer than this. */
   timeoutMs?: number
 }
@@ -117,6 +119,10 @@ function runEnv(dir: string, options: LaunchOptions): Record<string, string> {
     RUNNER_TEMP: dir,
     RUNNER_OS: 'Linux',
     ...options.env
+  }
+  if (options.connectionLog) {
+    env.NODE_OPTIONS = `--require ${join(ROOT, 'tools', 'connection-log.cjs')}`
+    env.CONNECTION_LOG = options.connectionLog
   }
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value

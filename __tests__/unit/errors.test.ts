@@ -93,7 +93,9 @@ test.each([
   ['InvalidAccessKeyId.NotFound', /credentials/],
   ['Forbidden.RAM', /ecs:StartImagePipelineExecution/],
   ['InvalidSecurityToken.Expired', /role-to-assume/],
-  ['InvalidImagePipeline.HasRunningExecution', /if-running/]
+  ['InvalidImagePipeline.HasRunningExecution', /if-running/],
+  ['AuthenticationFail.OIDCToken.AudienceNotMatch', /trust policy/],
+  ['EntityNotExist.Role', /role-to-assume/]
 ])('%s has a hint', (code, hint) => {
   expect(hintFor(code)).toMatch(hint)
 })

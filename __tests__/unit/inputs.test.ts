@@ -120,20 +120,66 @@ test('execution-id needs no pipeline', () => {
   ).toBe('exec-123')
 })
 
+const idTokenEnv = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token?x=1',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'bearer'
+}
+const oidcInputs = {
+  'region-id': 'cn-hangzhou',
+  'image-pipeline-name': 'golden',
+  'role-to-assume': 'acs:ram::1234567890:role/ci',
+  'oidc-provider-arn': 'acs:ram::1234567890:oidc-provider/github'
+}
+
 test('OIDC settings', () => {
-  const s = settings({
-    'region-id': 'cn-hangzhou',
-    'image-pipeline-name': 'golden',
-    'role-to-assume': 'acs:ram::1234567890:role/ci',
-    'oidc-provider-arn': 'acs:ram::1234567890:oidc-provider/github'
-  })
+  const s = settings(
+    { ...oidcInputs, audience: 'my-aud', 'role-session-expiration': '900' },
+    { ...runEnv, ...idTokenEnv }
+  )
   expect(s.credentials).toEqual({
     kind: 'oidc',
     roleArn: 'acs:ram::1234567890:role/ci',
     providerArn: 'acs:ram::1234567890:oidc-provider/github',
     sessionName: 'github-42-1',
+    durationSeconds: 900,
+    token: { source: 'github', audience: 'my-aud' }
+  })
+})
+
+test('role-to-assume without the id-token permission says exactly what to add', () => {
+  expect(() => settings(oidcInputs)).toThrow(
+    /^Input "role-to-assume" needs the job's GitHub ID token.*"permissions: id-token: write"/
+  )
+})
+
+test('the vendor OIDC variables come last, after keys in the environment', () => {
+  const oidcEnv = {
+    ...runEnv,
+    ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::1:role/env',
+    ALIBABA_CLOUD_OIDC_PROVIDER_ARN: 'acs:ram::1:oidc-provider/env',
+    ALIBABA_CLOUD_OIDC_TOKEN_FILE: '/var/run/token'
+  }
+  const inputs = { 'region-id': 'cn-hangzhou', 'image-pipeline-id': 'ip-1' }
+  expect(settings(inputs, oidcEnv).credentials).toEqual({
+    kind: 'oidc',
+    roleArn: 'acs:ram::1:role/env',
+    providerArn: 'acs:ram::1:oidc-provider/env',
+    sessionName: 'github-42-1',
     durationSeconds: 3600,
-    audience: 'sts.aliyuncs.com'
+    token: { source: 'file', path: '/var/run/token' }
+  })
+  const both = {
+    ...oidcEnv,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: 'id',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sk'
+  }
+  expect(settings(inputs, both).credentials.kind).toBe('static')
+  expect(
+    settings({ ...inputs, 'access-key-id': 'a', 'access-key-secret': 'b' }, both).credentials
+  ).toMatchObject({ source: 'inputs' })
+  expect(settings({ ...oidcInputs }, { ...both, ...idTokenEnv }).credentials).toMatchObject({
+    kind: 'oidc',
+    token: { source: 'github' }
   })
 })
 

@@ -42972,7 +42972,7 @@ module.exports = {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -42992,10 +42992,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -43285,7 +43285,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -81488,7 +81488,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 2342:
+/***/ 9596:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81670,8 +81670,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -81764,7 +81766,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -81842,7 +81844,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -81888,7 +81890,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -82191,7 +82193,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -82202,7 +82204,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -82301,7 +82303,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -82316,7 +82318,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -82341,7 +82343,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -82364,7 +82366,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -82495,7 +82497,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -82553,13 +82555,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -82578,7 +82580,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -82597,13 +82599,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -84201,7 +84203,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
+function setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -84323,7 +84325,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**
@@ -84442,6 +84444,26 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+const clock_systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted || ms <= 0)
+            return resolve();
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve();
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+
 ;// CONCATENATED MODULE: ./src/credentials.ts
 /**
  * Where the signing keys come from. Only the source the user configured is used:
@@ -84462,25 +84484,23 @@ function staticCredential(accessKeyId, accessKeySecret, securityToken) {
 /** Masks every secret in the settings: call before anything is logged. */
 function credentials_maskSecrets(settings) {
     if (settings.kind === 'static') {
-        core_setSecret(settings.accessKeySecret);
+        setSecret(settings.accessKeySecret);
         if (settings.securityToken)
-            core_setSecret(settings.securityToken);
+            setSecret(settings.securityToken);
     }
 }
 function credentials_describeSource(settings) {
-    if (settings.kind === 'oidc')
-        return `GitHub OIDC, role ${settings.roleArn}`;
+    if (settings.kind === 'oidc') {
+        return settings.token.source === 'github'
+            ? `GitHub OIDC, role ${settings.roleArn}`
+            : `OIDC token file ALIBABA_CLOUD_OIDC_TOKEN_FILE, role ${settings.roleArn}`;
+    }
     const kind = settings.securityToken ? 'STS token' : 'AccessKey';
     return settings.source === 'inputs'
         ? `${kind} from the access-key-id input`
         : `${kind} from ALIBABA_CLOUD_ACCESS_KEY_ID`;
 }
 
-// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-client/dist/client.js
-var client = __nccwpck_require__(6500);
-var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
-// EXTERNAL MODULE: ./node_modules/@alicloud/tea-util/dist/client.js
-var dist_client = __nccwpck_require__(5129);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Errors the action raises. An ApiError carries what a user needs to act: the
@@ -84496,6 +84516,10 @@ class InputError extends Error {
     }
 }
 const HINTS = [
+    [
+        /^(AuthenticationFail\..*|EntityNotExist\.(Role|OIDCProvider)|InvalidParameter\.(RoleSessionName|DurationSeconds))$/,
+        "check role-to-assume and oidc-provider-arn, and that the role's trust policy accepts this repository's GitHub ID token (issuer, audience, subject)"
+    ],
     [
         /^InvalidImagePipeline\.NotFound$/,
         'check the image pipeline ID and that region-id is the region it lives in'
@@ -84688,23 +84712,25 @@ function list(container, outer, inner) {
     return [];
 }
 
-;// CONCATENATED MODULE: ./src/ecs.ts
+// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-client/dist/client.js
+var client = __nccwpck_require__(6500);
+var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
+// EXTERNAL MODULE: ./node_modules/@alicloud/tea-util/dist/client.js
+var dist_client = __nccwpck_require__(5129);
+;// CONCATENATED MODULE: ./src/sdk.ts
 /**
- * The ECS Image Builder client: the one file that owns the SDK. It speaks ECS
- * 2014-05-26 in RPC style through @alicloud/openapi-client (which signs with
- * ACS3-HMAC-SHA256), returns defensively parsed results, and raises ApiErrors.
- * It does not retry: callers apply the retry policy (retry.ts) or their own.
+ * The one file that owns @alicloud/openapi-client: it builds clients and makes
+ * RPC calls (signed with ACS3-HMAC-SHA256, or anonymous for STS's
+ * AssumeRoleWithOIDC), with both time-outs set, the SDK's own retries off, and
+ * every failure turned into an ApiError. Retry policy is ours (retry.ts).
  */
 
 
 
 
-const ECS_API_VERSION = '2014-05-26';
 const DEFAULT_READ_TIMEOUT_MS = 10_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-function defaultEcsEndpoint(regionId) {
-    return `ecs.${regionId}.aliyuncs.com`;
-}
+const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired']);
 /**
  * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
  * module.exports as the default, a bundler hands us Client itself.
@@ -84713,7 +84739,7 @@ function clientClass() {
     const candidate = (client_default());
     return typeof candidate === 'function' ? candidate : candidate.default;
 }
-function createEcsClient(options) {
+function createRpcClient(options) {
     const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const sdk = new (clientClass())(new client.Config({
@@ -84733,32 +84759,54 @@ function createEcsClient(options) {
         readTimeout,
         connectTimeout
     });
-    async function call(action, query, resource) {
-        const params = new client.Params({
+    const once = async (action, params, anonymous, body) => {
+        const request = new client.OpenApiRequest(body ? { body: params } : { query: params });
+        const response = (await sdk.callApi(new client.Params({
             action,
-            version: ECS_API_VERSION,
+            version: options.version,
             protocol: options.protocol.toUpperCase(),
             pathname: '/',
             method: 'POST',
-            authType: 'AK',
+            authType: anonymous ? 'Anonymous' : 'AK',
             style: 'RPC',
             reqBodyType: 'formData',
             bodyType: 'json'
-        });
-        const request = new client.OpenApiRequest({ query: { RegionId: options.regionId, ...query } });
-        options.log.debug(`→ ${action} ${JSON.stringify(query)}`);
-        try {
-            const response = (await sdk.callApi(params, request, runtime));
-            const body = record(response.body);
-            options.log.debug(`← ${action} HTTP ${response.statusCode} RequestId ${parse_text(body.RequestId) ?? '-'}`);
-            return body;
+        }), request, runtime));
+        const result = record(response.body);
+        options.log.debug(`← ${action} HTTP ${response.statusCode} RequestId ${parse_text(result.RequestId) ?? '-'}`);
+        return result;
+    };
+    return async (action, params, { resource, anonymous = false, body = false } = {}) => {
+        options.log.debug(`→ ${action} ${body ? '(parameters in the body)' : JSON.stringify(params)}`);
+        for (let renewed = false;; renewed = true) {
+            try {
+                return await once(action, params, anonymous, body);
+            }
+            catch (thrown) {
+                const error = errors_toApiError(action, thrown, resource);
+                options.log.debug(`← ${action} ${error.code}${error.requestId ? ` RequestId ${error.requestId}` : ''}`);
+                // Refreshed credentials can still be refused if clocks disagree: renew once.
+                if (!renewed && EXPIRED_TOKEN.has(error.code) && options.credential?.invalidate?.()) {
+                    options.log.info(`${action}: the security token was refused as expired; renewing it.`);
+                    continue;
+                }
+                throw error;
+            }
         }
-        catch (error) {
-            const apiError = errors_toApiError(action, error, resource);
-            options.log.debug(`← ${action} ${apiError.code}${apiError.requestId ? ` RequestId ${apiError.requestId}` : ''}`);
-            throw apiError;
-        }
-    }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/ecs.ts
+
+
+
+const ECS_API_VERSION = '2014-05-26';
+function defaultEcsEndpoint(regionId) {
+    return `ecs.${regionId}.aliyuncs.com`;
+}
+function createEcsClient(options) {
+    const rpc = createRpcClient({ ...options, version: ECS_API_VERSION });
+    const call = (action, query, resource) => rpc(action, { RegionId: options.regionId, ...query }, { resource });
     return {
         async startExecution({ pipelineId, clientToken, tags }) {
             const query = { ImagePipelineId: pipelineId, ClientToken: clientToken };
@@ -84848,40 +84896,6 @@ function parsePipelines(body) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/oidc.ts
-function oidcCredential(_options) {
-    return {
-        getCredential: async () => {
-            throw new Error('role-to-assume is not supported yet');
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/connect.ts
-
-
-
-const USER_AGENT = 'ecs-image-builder-action/1';
-function credentialSource(settings, log) {
-    const credentials = settings.credentials;
-    if (credentials.kind === 'static') {
-        return staticCredential(credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken);
-    }
-    return oidcCredential({ settings: credentials, stsEndpoint: settings.stsEndpoint, log });
-}
-function connect_connect(settings, log, credential = credentialSource(settings, log)) {
-    return createEcsClient({
-        regionId: settings.regionId,
-        endpoint: settings.endpoint.host,
-        protocol: settings.endpoint.protocol,
-        credential,
-        log,
-        userAgent: USER_AGENT
-    });
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/duration.ts
 /**
  * Strict duration parsing: `90s`, `45m`, `1h30m`, `1h 30m 15s`, `250ms`, or a bare
@@ -84931,6 +84945,208 @@ function duration_formatDuration(ms) {
     return parts.join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+
+const DEFAULT_RETRY_BASE_MS = 1000;
+const DEFAULT_RETRY_MAX_MS = 20_000;
+/** Backoff for attempt n (0-based): equal jitter, in [cap/2, cap] with cap = base·2ⁿ ≤ max. */
+function backoffDelay(attempt, baseMs, maxMs, random) {
+    const cap = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
+    return Math.round(cap / 2 + (cap / 2) * random());
+}
+async function retry_withRetry(operation, call, options, resource) {
+    const { clock, log, deadline, signal } = options;
+    const base = options.baseDelayMs ?? DEFAULT_RETRY_BASE_MS;
+    const max = options.maxDelayMs ?? DEFAULT_RETRY_MAX_MS;
+    const random = options.random ?? Math.random;
+    const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await call();
+        }
+        catch (thrown) {
+            const error = errors_toApiError(operation, thrown, resource);
+            if (!error.transient)
+                throw error;
+            // Throttling asks us to slow down more than a lost connection does.
+            const delay = backoffDelay(error.throttled ? attempt + 1 : attempt, base, max, random);
+            const attemptsLeft = attempt + 1 < maxAttempts;
+            if (!attemptsLeft || clock.now() + delay > deadline || signal?.aborted) {
+                log.debug(`${operation}: giving up after ${attempt + 1} attempt(s): ${error.code}`);
+                throw error;
+            }
+            log.debug(`${operation}: attempt ${attempt + 1} failed with ${error.code}` +
+                `${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${attempt + 1} in ${delay} ms`);
+            await clock.sleep(delay, signal);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oidc.ts
+
+
+
+/** Renew when a quarter of the session is left, and at most 5 minutes before the end. */
+function renewAt(obtainedAt, expiresAt) {
+    return expiresAt - Math.min(5 * 60_000, (expiresAt - obtainedAt) / 4);
+}
+const STS_RETRY_BUDGET_MS = 60_000;
+class OidcCredential {
+    options;
+    session;
+    renewing;
+    renewals = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    async getCredential() {
+        const { clock, log } = this.options;
+        const current = this.session;
+        if (!current || clock.now() >= renewAt(current.obtainedAt, current.expiresAt)) {
+            this.renewing ??= this.assume().finally(() => (this.renewing = undefined));
+            try {
+                this.session = await this.renewing;
+            }
+            catch (error) {
+                // Keep using a session that is still valid; fail only once it is not.
+                if (current && clock.now() < current.expiresAt - 10_000) {
+                    log.warning(`Could not renew the role session yet (${errors_describeError(error)}); the current one is valid until ${new Date(current.expiresAt).toISOString()}.`);
+                }
+                else {
+                    throw error;
+                }
+            }
+        }
+        const session = this.session;
+        return {
+            accessKeyId: session.accessKeyId,
+            accessKeySecret: session.accessKeySecret,
+            securityToken: session.securityToken,
+            type: 'sts',
+            providerName: 'oidc_role_arn'
+        };
+    }
+    invalidate() {
+        this.session = undefined;
+        return true;
+    }
+    async assume() {
+        const { clock, log, mask, sts } = this.options;
+        const obtainedAt = clock.now();
+        const exchange = async () => {
+            const oidcToken = await this.options.getToken();
+            mask(oidcToken);
+            return sts.assumeRoleWithOidc({
+                roleArn: this.options.roleArn,
+                providerArn: this.options.providerArn,
+                oidcToken,
+                sessionName: this.options.sessionName,
+                durationSeconds: this.options.durationSeconds
+            });
+        };
+        const credentials = await retry_withRetry('AssumeRoleWithOIDC', async () => {
+            try {
+                return await exchange();
+            }
+            catch (error) {
+                // A token can expire between its issue and its check: one more, fresh one.
+                if (error instanceof errors_ApiError && error.code === 'AuthenticationFail.OIDCToken.Expired')
+                    return exchange();
+                throw error;
+            }
+        }, { clock, log, deadline: obtainedAt + STS_RETRY_BUDGET_MS }, `role ${this.options.roleArn}`);
+        mask(credentials.accessKeySecret);
+        mask(credentials.securityToken);
+        this.renewals++;
+        const lifetime = credentials.expiresAt - obtainedAt;
+        log.info(`${this.renewals === 1 ? 'Assumed' : 'Renewed'} role ${this.options.roleArn} (session ${this.options.sessionName}); valid for ${duration_formatDuration(lifetime)}, renewed ${duration_formatDuration(credentials.expiresAt - renewAt(obtainedAt, credentials.expiresAt))} before it ends.`);
+        return { ...credentials, obtainedAt };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sts.ts
+
+
+
+const STS_API_VERSION = '2015-04-01';
+function createStsClient(options) {
+    const rpc = createRpcClient({ ...options, version: STS_API_VERSION });
+    const now = options.now ?? Date.now;
+    return {
+        async assumeRoleWithOidc(params) {
+            const body = await rpc('AssumeRoleWithOIDC', {
+                RoleArn: params.roleArn,
+                OIDCProviderArn: params.providerArn,
+                OIDCToken: params.oidcToken,
+                RoleSessionName: params.sessionName,
+                DurationSeconds: String(params.durationSeconds)
+            }, { resource: `role ${params.roleArn}`, anonymous: true, body: true });
+            const credentials = record(body.Credentials);
+            const accessKeyId = parse_text(credentials.AccessKeyId);
+            const accessKeySecret = parse_text(credentials.AccessKeySecret);
+            const securityToken = parse_text(credentials.SecurityToken);
+            if (!accessKeyId || !accessKeySecret || !securityToken) {
+                throw errors_toApiError('AssumeRoleWithOIDC', { name: 'SyntaxError', message: 'the response has no Credentials' }, `role ${params.roleArn}`);
+            }
+            const expiration = Date.parse(parse_text(credentials.Expiration) ?? '');
+            return {
+                accessKeyId,
+                accessKeySecret,
+                securityToken,
+                expiresAt: Number.isFinite(expiration) ? expiration : now() + params.durationSeconds * 1000
+            };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/connect.ts
+/** Builds credentials and clients from settings: shared by the main and the post step. */
+
+
+
+
+
+
+
+const USER_AGENT = 'ecs-image-builder-action/1';
+function connect_credentialSource(settings, log, clock = clock_systemClock) {
+    const credentials = settings.credentials;
+    if (credentials.kind === 'static') {
+        return staticCredential(credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken);
+    }
+    const token = credentials.token;
+    return new OidcCredential({
+        roleArn: credentials.roleArn,
+        providerArn: credentials.providerArn,
+        sessionName: credentials.sessionName,
+        durationSeconds: credentials.durationSeconds,
+        // A fresh token for every session: GitHub's ID tokens live minutes, not hours.
+        getToken: token.source === 'github'
+            ? () => getIDToken(token.audience)
+            : async () => (await (0,promises_namespaceObject.readFile)(token.path, 'utf8')).trim(),
+        sts: createStsClient({
+            endpoint: settings.stsEndpoint.host,
+            protocol: settings.stsEndpoint.protocol,
+            log
+        }),
+        clock,
+        log,
+        mask: (secret) => setSecret(secret)
+    });
+}
+function connect_connect(settings, log, credential = connect_credentialSource(settings, log)) {
+    return createEcsClient({
+        regionId: settings.regionId,
+        endpoint: settings.endpoint.host,
+        protocol: settings.endpoint.protocol,
+        credential,
+        log,
+        userAgent: USER_AGENT
+    });
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/tags.ts
 const MAX_TAGS = 20;
 function parseTags(text) {
@@ -85106,6 +85322,23 @@ function deriveSessionName(env) {
     const raw = `github-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
     return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64);
 }
+function sessionSeconds() {
+    const text = input(Inputs.RoleSessionExpiration) || '3600';
+    const seconds = Number(text);
+    if (!Number.isInteger(seconds) ||
+        seconds < MIN_SESSION_SECONDS ||
+        seconds > MAX_SESSION_SECONDS) {
+        throw new InputError(Inputs.RoleSessionExpiration, `must be a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}, not "${text}"`);
+    }
+    return seconds;
+}
+/**
+ * The one credential source this run uses, in a fixed order, none probed:
+ * 1. role-to-assume + oidc-provider-arn (GitHub OIDC);
+ * 2. access-key-id + access-key-secret (+ security-token) inputs;
+ * 3. ALIBABA_CLOUD_ACCESS_KEY_ID + _SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
+ * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
+ */
 function credentialSettings(env) {
     const accessKeyId = optional(Inputs.AccessKeyId);
     const accessKeySecret = optional(Inputs.AccessKeySecret);
@@ -85130,12 +85363,9 @@ function credentialSettings(env) {
         if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName)) {
             throw new InputError(Inputs.RoleSessionName, `"${sessionName}" must be 2 to 64 characters of A-Z a-z 0-9 . @ _ -`);
         }
-        const durationText = input(Inputs.RoleSessionExpiration) || '3600';
-        const durationSeconds = Number(durationText);
-        if (!Number.isInteger(durationSeconds) ||
-            durationSeconds < MIN_SESSION_SECONDS ||
-            durationSeconds > MAX_SESSION_SECONDS) {
-            throw new InputError(Inputs.RoleSessionExpiration, `must be a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}, not "${durationText}"`);
+        const durationSeconds = sessionSeconds();
+        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+            throw new InputError(Inputs.RoleToAssume, 'needs the job\'s GitHub ID token, but the runner did not offer one (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add "permissions: id-token: write" to the workflow or the job');
         }
         return {
             kind: 'oidc',
@@ -85143,7 +85373,7 @@ function credentialSettings(env) {
             providerArn,
             sessionName,
             durationSeconds,
-            audience: optional(Inputs.Audience) ?? 'sts.aliyuncs.com'
+            token: { source: 'github', audience: optional(Inputs.Audience) ?? 'sts.aliyuncs.com' }
         };
     }
     if (accessKeyId || accessKeySecret || securityToken) {
@@ -85162,6 +85392,26 @@ function credentialSettings(env) {
             accessKeyId: envId,
             accessKeySecret: envSecret,
             securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim() || undefined
+        };
+    }
+    // The vendor's OIDC variables (a token file kept fresh by whatever wrote it).
+    const envRole = env.ALIBABA_CLOUD_ROLE_ARN?.trim();
+    const envProvider = env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN?.trim();
+    const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim();
+    if (envRole && envProvider && envTokenFile) {
+        const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
+            optional(Inputs.RoleSessionName) ||
+            deriveSessionName(env);
+        if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName)) {
+            throw new InputError(Inputs.RoleSessionName, `"${sessionName}" must be 2 to 64 characters of A-Z a-z 0-9 . @ _ -`);
+        }
+        return {
+            kind: 'oidc',
+            roleArn: envRole,
+            providerArn: envProvider,
+            sessionName,
+            durationSeconds: sessionSeconds(),
+            token: { source: 'file', path: envTokenFile }
         };
     }
     throw new InputError(Inputs.AccessKeyId, `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`);
@@ -85226,61 +85476,6 @@ function inputs_getSettings(env = process.env) {
         stsEndpoint,
         credentials
     };
-}
-
-;// CONCATENATED MODULE: ./src/clock.ts
-const clock_systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve) => {
-        if (signal?.aborted || ms <= 0)
-            return resolve();
-        const onAbort = () => {
-            clearTimeout(timer);
-            resolve();
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-
-;// CONCATENATED MODULE: ./src/retry.ts
-
-const DEFAULT_RETRY_BASE_MS = 1000;
-const DEFAULT_RETRY_MAX_MS = 20_000;
-/** Backoff for attempt n (0-based): equal jitter, in [cap/2, cap] with cap = base·2ⁿ ≤ max. */
-function backoffDelay(attempt, baseMs, maxMs, random) {
-    const cap = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
-    return Math.round(cap / 2 + (cap / 2) * random());
-}
-async function retry_withRetry(operation, call, options, resource) {
-    const { clock, log, deadline, signal } = options;
-    const base = options.baseDelayMs ?? DEFAULT_RETRY_BASE_MS;
-    const max = options.maxDelayMs ?? DEFAULT_RETRY_MAX_MS;
-    const random = options.random ?? Math.random;
-    const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
-    for (let attempt = 0;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (thrown) {
-            const error = toApiError(operation, thrown, resource);
-            if (!error.transient)
-                throw error;
-            // Throttling asks us to slow down more than a lost connection does.
-            const delay = backoffDelay(error.throttled ? attempt + 1 : attempt, base, max, random);
-            const attemptsLeft = attempt + 1 < maxAttempts;
-            if (!attemptsLeft || clock.now() + delay > deadline || signal?.aborted) {
-                log.debug(`${operation}: giving up after ${attempt + 1} attempt(s): ${error.code}`);
-                throw error;
-            }
-            log.debug(`${operation}: attempt ${attempt + 1} failed with ${error.code}` +
-                `${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${attempt + 1} in ${delay} ms`);
-            await clock.sleep(delay, signal);
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
@@ -85555,7 +85750,7 @@ const Outputs = {
     DurationSeconds: 'duration-seconds'
 };
 const coreLog = {
-    debug: (message) => core_debug(message),
+    debug: (message) => debug(message),
     info: (message) => info(message),
     warning: (message) => warning(message)
 };
@@ -85573,6 +85768,7 @@ async function run(overrides = {}) {
         env: process.env,
         signals: process,
         connect,
+        credentials: credentialSource,
         ...overrides
     };
     try {
@@ -85586,7 +85782,12 @@ async function execute(runtime) {
     const { clock, log, state } = runtime;
     const settings = getSettings(runtime.env);
     maskSecrets(settings.credentials);
-    const ecs = runtime.connect(settings, log);
+    const credential = runtime.credentials(settings, log, clock);
+    if (settings.credentials.kind === 'oidc') {
+        // Assume the role before anything else, so a trust-policy problem is the first thing reported.
+        await core.group('Assuming the RAM role with OIDC', () => credential.getCredential());
+    }
+    const ecs = runtime.connect(settings, log, credential);
     const startedAt = clock.now();
     const deadline = startedAt + settings.timeoutMs;
     const abort = new AbortController();
@@ -85862,7 +86063,7 @@ async function cleanup(overrides = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2342);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9596);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 
@@ -86301,6 +86502,36 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@alicloud/credentials","versi
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -86316,6 +86547,17 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@alicloud/credentials","versi
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */

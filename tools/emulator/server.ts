@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { EmulatedExecution, type ExecutionPlan, KNOWN_STATUSES, TERMINAL } from './executions.js'
+import type { TokenVerdict } from '../id-token.js'
 import { type IncomingSigned, verifyV2, verifyV3 } from './signature.js'
 
 export type FaultKind =
@@ -57,7 +58,26 @@ export interface RecordedRequest {
   statuses?: string[]
 }
 
+/** The emulator's STS: which role and provider exist, what token it trusts, how long sessions last. */
+export interface StsOptions {
+  roleArn: string
+  providerArn: string
+  audience: string
+  issuer: string
+  verify: (token: string) => TokenVerdict
+  /** Lifetime of issued credentials, whatever DurationSeconds asked for (tests use seconds). */
+  credentialTtlMs?: number
+}
+
+export interface IssuedSession {
+  accessKeyId: string
+  sessionName: string
+  issuedAt: number
+  expiresAt: number
+}
+
 export interface EmulatorOptions {
+  sts?: StsOptions
   regionId?: string
   credentials?: Record<string, Credential>
   pipelines?: PipelineRecord[]
@@ -91,6 +111,8 @@ export class EcsEmulator {
   readonly executions: EmulatedExecution[] = []
   readonly requests: RecordedRequest[] = []
   readonly faults: Fault[] = []
+  readonly sessions: IssuedSession[] = []
+  sts?: StsOptions
   quirks: boolean
   private readonly plans = new Map<string, ExecutionPlan[]>()
   private readonly clientTokens = new Map<string, EmulatedExecution>()
@@ -106,6 +128,7 @@ export class EcsEmulator {
     this.now = options.now ?? Date.now
     this.quirks = options.quirks ?? false
     this.defaultPlan = options.defaultPlan ?? {}
+    this.sts = options.sts
     const credentials = options.credentials ?? {
       [TEST_ACCESS_KEY_ID]: { secret: TEST_ACCESS_KEY_SECRET }
     }
@@ -227,6 +250,24 @@ export class EcsEmulator {
       })
     }
 
+    // STS AssumeRoleWithOIDC is anonymous: the OIDC token is the proof.
+    if (action === 'AssumeRoleWithOIDC') {
+      const injectedSts = this.takeFault(action)
+      if (injectedSts) {
+        record.fault = injectedSts.kind
+        return sendFault(
+          fault(
+            503,
+            'ServiceUnavailable',
+            'The request has failed due to a temporary failure of the server.'
+          )
+        )
+      }
+      const issued = this.assumeRoleWithOidc(params, headers['x-acs-version'] ?? params.Version)
+      if (issued instanceof ApiFault) return sendFault(issued)
+      return send(200, { RequestId: requestId, ...issued })
+    }
+
     const auth = this.authenticate(
       { method: request.method ?? 'GET', path: url.pathname, query, headers, body },
       params
@@ -300,6 +341,70 @@ export class EcsEmulator {
         }
     }
     send(200, payload)
+  }
+
+  private assumeRoleWithOidc(
+    params: Record<string, string>,
+    version: string | undefined
+  ): ApiFault | Record<string, unknown> {
+    const sts = this.sts
+    if (!sts) return fault(400, 'InvalidAction.NotFound', 'This emulator has no STS configured.')
+    if (version !== '2015-04-01')
+      return fault(400, 'InvalidVersion', `Specified parameter Version is not valid: ${version}`)
+    for (const name of ['RoleArn', 'OIDCProviderArn', 'OIDCToken', 'RoleSessionName']) {
+      if (!params[name])
+        return fault(400, `MissingParameter.${name}`, `The parameter ${name} is required.`)
+    }
+    if (params.OIDCProviderArn !== sts.providerArn)
+      return fault(401, 'AuthenticationFail.NoPermission', 'No such OIDC Provider registered.')
+    if (params.RoleArn !== sts.roleArn)
+      return fault(404, 'EntityNotExist.Role', 'The specified Role not exists.')
+    if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(params.RoleSessionName)) {
+      return fault(
+        400,
+        'InvalidParameter.RoleSessionName',
+        'The parameter RoleSessionName is wrongly formed.'
+      )
+    }
+    const duration = Number(params.DurationSeconds ?? '3600')
+    if (!Number.isInteger(duration) || duration < 900 || duration > 43_200) {
+      return fault(400, 'InvalidParameter.DurationSeconds', 'The DurationSeconds is out of range.')
+    }
+    const verdict = sts.verify(params.OIDCToken)
+    if (!verdict.ok) return fault(401, verdict.code, verdict.message)
+    if (verdict.claims.aud !== sts.audience)
+      return fault(401, 'AuthenticationFail.OIDCToken.AudienceNotMatch', 'Invalid audience.')
+    if (verdict.claims.iss !== sts.issuer)
+      return fault(401, 'AuthenticationFail.OIDCToken.Invalid', 'The issuer is not trusted.')
+    const now = this.now()
+    const expiresAt = now + (sts.credentialTtlMs ?? duration * 1000)
+    const accessKeyId = `STS.${randomUUID().replace(/-/g, '').slice(0, 20)}`
+    const secret = randomUUID()
+    const securityToken = `CAIS${randomUUID().replace(/-/g, '')}${randomUUID().replace(/-/g, '')}`
+    this.credentials.set(accessKeyId, { secret, securityToken, expiresAt })
+    this.sessions.push({
+      accessKeyId,
+      sessionName: params.RoleSessionName,
+      issuedAt: now,
+      expiresAt
+    })
+    return {
+      Credentials: {
+        AccessKeyId: accessKeyId,
+        AccessKeySecret: secret,
+        SecurityToken: securityToken,
+        Expiration: new Date(expiresAt).toISOString()
+      },
+      AssumedRoleUser: {
+        Arn: `${sts.roleArn}/${params.RoleSessionName}`,
+        AssumedRoleId: `3${now}:${params.RoleSessionName}`
+      },
+      OIDCTokenInfo: {
+        Subject: verdict.claims.sub,
+        Issuer: verdict.claims.iss,
+        ClientIds: verdict.claims.aud
+      }
+    }
   }
 
   private authenticate(

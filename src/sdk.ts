@@ -1,0 +1,139 @@
+/**
+ * The one file that owns @alicloud/openapi-client: it builds clients and makes
+ * RPC calls (signed with ACS3-HMAC-SHA256, or anonymous for STS's
+ * AssumeRoleWithOIDC), with both time-outs set, the SDK's own retries off, and
+ * every failure turned into an ApiError. Retry policy is ours (retry.ts).
+ */
+import * as openapi from '@alicloud/openapi-client'
+import { RuntimeOptions } from '@alicloud/tea-util'
+import type { Log } from './clock.js'
+import { toApiError } from './errors.js'
+import { record, text } from './parse.js'
+
+/** What the SDK needs to sign: static keys, or a provider that refreshes (oidc.ts). */
+export interface CredentialSource {
+  getCredential(): Promise<{
+    accessKeyId: string
+    accessKeySecret: string
+    securityToken?: string
+    type: string
+    providerName?: string
+  }>
+  /** Drop cached credentials the service has just refused as expired; false if nothing can be renewed. */
+  invalidate?(): boolean
+}
+
+export interface RpcClientOptions {
+  /** Host (and port), without scheme. */
+  endpoint: string
+  protocol: 'https' | 'http'
+  version: string
+  /** Absent: anonymous calls only. */
+  credential?: CredentialSource
+  regionId?: string
+  log: Log
+  readTimeoutMs?: number
+  connectTimeoutMs?: number
+  userAgent?: string
+}
+
+export type RpcCall = (
+  action: string,
+  params: Record<string, string>,
+  options?: { resource?: string; anonymous?: boolean; body?: boolean }
+) => Promise<Record<string, unknown>>
+
+export const DEFAULT_READ_TIMEOUT_MS = 10_000
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
+const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired'])
+
+type ClientClass = new (config: openapi.Config) => {
+  callApi(
+    params: openapi.Params,
+    request: openapi.OpenApiRequest,
+    runtime: RuntimeOptions
+  ): Promise<unknown>
+}
+
+/**
+ * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
+ * module.exports as the default, a bundler hands us Client itself.
+ */
+function clientClass(): ClientClass {
+  const candidate = (openapi as unknown as { default: ClientClass | { default: ClientClass } })
+    .default
+  return typeof candidate === 'function' ? candidate : candidate.default
+}
+
+export function createRpcClient(options: RpcClientOptions): RpcCall {
+  const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS
+  const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+  const sdk = new (clientClass())(
+    new openapi.Config({
+      // A provider object is the only credential the client gets: it never falls
+      // back to the SDK's default chain, which may probe instance metadata.
+      credential: options.credential as never,
+      endpoint: options.endpoint,
+      protocol: options.protocol,
+      regionId: options.regionId,
+      readTimeout,
+      connectTimeout,
+      userAgent: options.userAgent
+    })
+  )
+  const runtime = new RuntimeOptions({
+    autoretry: false,
+    maxAttempts: 1,
+    readTimeout,
+    connectTimeout
+  })
+
+  const once = async (
+    action: string,
+    params: Record<string, string>,
+    anonymous: boolean,
+    body: boolean
+  ): Promise<Record<string, unknown>> => {
+    const request = new openapi.OpenApiRequest(body ? { body: params } : { query: params })
+    const response = (await sdk.callApi(
+      new openapi.Params({
+        action,
+        version: options.version,
+        protocol: options.protocol.toUpperCase(),
+        pathname: '/',
+        method: 'POST',
+        authType: anonymous ? 'Anonymous' : 'AK',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json'
+      }),
+      request,
+      runtime
+    )) as { body?: unknown; statusCode?: number }
+    const result = record(response.body)
+    options.log.debug(
+      `← ${action} HTTP ${response.statusCode} RequestId ${text(result.RequestId) ?? '-'}`
+    )
+    return result
+  }
+
+  return async (action, params, { resource, anonymous = false, body = false } = {}) => {
+    options.log.debug(`→ ${action} ${body ? '(parameters in the body)' : JSON.stringify(params)}`)
+    for (let renewed = false; ; renewed = true) {
+      try {
+        return await once(action, params, anonymous, body)
+      } catch (thrown) {
+        const error = toApiError(action, thrown, resource)
+        options.log.debug(
+          `← ${action} ${error.code}${error.requestId ? ` RequestId ${error.requestId}` : ''}`
+        )
+        // Refreshed credentials can still be refused if clocks disagree: renew once.
+        if (!renewed && EXPIRED_TOKEN.has(error.code) && options.credential?.invalidate?.()) {
+          options.log.info(`${action}: the security token was refused as expired; renewing it.`)
+          continue
+        }
+        throw error
+      }
+    }
+  }
+}
