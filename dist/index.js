@@ -85240,6 +85240,8 @@ const Inputs = {
     StsEndpoint: 'sts-endpoint',
     Endpoint: 'endpoint'
 };
+/** Not an input (SPEC.md fixes those): the environment variable that switches history off. */
+const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
 const MIN_POLL_INTERVAL_MS = 1000;
 const MIN_SESSION_SECONDS = 900;
 const MAX_SESSION_SECONDS = 43_200;
@@ -85472,6 +85474,7 @@ function getSettings(env = process.env) {
     const endpoint = parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId));
     const stsEndpoint = parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com');
     const credentials = credentialSettings(env);
+    const history = parseBoolean(`(environment variable) ${HISTORY_VARIABLE}`, env[HISTORY_VARIABLE]?.trim() ?? '', true);
     return {
         regionId,
         pipelineId,
@@ -85489,8 +85492,62 @@ function getSettings(env = process.env) {
         clientToken,
         endpoint,
         stsEndpoint,
-        credentials
+        credentials,
+        history
     };
+}
+
+;// CONCATENATED MODULE: ./src/schedule.ts
+const DEFAULT_FACTOR = 1.5;
+/** In running phases other than the last, at most this many minimum intervals apart. */
+const PHASE_CEILING = 3;
+const JITTER = 0.2;
+/** The last phase of every build: the end follows it. */
+function isFinalPhase(status) {
+    return status === 'RELEASING' || status === 'CANCELLING';
+}
+function nextPollDelay(state, options, random) {
+    const { minMs, maxMs } = options;
+    const factor = options.factor ?? DEFAULT_FACTOR;
+    if (state.throttled) {
+        // Slow down: at least double what we did, and never less than before.
+        const previous = state.previousDelayMs ?? minMs;
+        return clamp(Math.max(previous * 2, minMs * 2), minMs, maxMs);
+    }
+    if (isFinalPhase(state.status))
+        return minMs;
+    let ceiling = Math.min(maxMs, minMs * PHASE_CEILING);
+    let landing = Number.POSITIVE_INFINITY;
+    const window = options.expectedEnd;
+    if (window &&
+        state.elapsedMs !== undefined &&
+        state.status !== undefined &&
+        state.elapsedMs < window.fromMs) {
+        // Long before the likely end: sparse polling, with a poll landing right on the window.
+        ceiling = maxMs;
+        landing = window.fromMs - state.elapsedMs;
+    }
+    const grown = minMs * factor ** Math.min(state.unchangedPolls, 60);
+    const jittered = grown * (1 - JITTER * random());
+    return clamp(Math.min(jittered, Math.max(landing, minMs)), minMs, ceiling);
+}
+/** Never sleep past the deadline: the last poll happens right at it. */
+function untilDeadline(delayMs, nowMs, deadlineMs) {
+    return Math.max(0, Math.min(delayMs, deadlineMs - nowMs));
+}
+/**
+ * The window in which a build of this pipeline is likely to end, from the
+ * durations of its recent successful builds: from a little before the quickest
+ * to a little after the slowest. None with fewer than two samples.
+ */
+function expectedEndWindow(durationsMs) {
+    const usable = durationsMs.filter((d) => Number.isFinite(d) && d > 0);
+    if (usable.length < 2)
+        return undefined;
+    return { fromMs: Math.min(...usable) * 0.9, toMs: Math.max(...usable) * 1.1 };
+}
+function clamp(value, low, high) {
+    return Math.round(Math.min(high, Math.max(low, value)));
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
@@ -85622,32 +85679,6 @@ function renderSummary(facts) {
     return lines.join('\n') + '\n';
 }
 
-;// CONCATENATED MODULE: ./src/schedule.ts
-
-const DEFAULT_FACTOR = 1.5;
-const JITTER = 0.2;
-function nextPollDelay(state, options, random) {
-    const { minMs, maxMs } = options;
-    const factor = options.factor ?? DEFAULT_FACTOR;
-    if (state.throttled) {
-        // Slow down: at least double what we did, and never less than before.
-        const previous = state.previousDelayMs ?? minMs;
-        return clamp(Math.max(previous * 2, minMs * 2), minMs, maxMs);
-    }
-    // In a late phase the end is near: keep polling densely (at most 2× the minimum).
-    const ceiling = state.status && isLatePhase(state.status) ? Math.min(maxMs, minMs * 2) : maxMs;
-    const grown = minMs * factor ** Math.min(state.unchangedPolls, 60);
-    const jittered = grown * (1 - JITTER * random());
-    return clamp(jittered, minMs, ceiling);
-}
-/** Never sleep past the deadline: the last poll happens right at it. */
-function untilDeadline(delayMs, nowMs, deadlineMs) {
-    return Math.max(0, Math.min(delayMs, deadlineMs - nowMs));
-}
-function clamp(value, low, high) {
-    return Math.round(Math.min(high, Math.max(low, value)));
-}
-
 ;// CONCATENATED MODULE: ./src/wait.ts
 
 
@@ -85716,6 +85747,9 @@ async function waitForExecution(options) {
                     log.debug(`poll ${polls}: ${execution.status}`);
                 }
                 poll.status = execution.status;
+                // Since the execution's own start when the service says (an attached build began earlier).
+                const created = Date.parse(execution.creationTime ?? '');
+                poll.elapsedMs = now - (Number.isFinite(created) && created <= now ? created : startedAt);
                 if (isTerminal(execution.status))
                     return finish('ended');
             }
@@ -85733,7 +85767,7 @@ async function waitForExecution(options) {
             return finish('timed_out');
         const delay = untilDeadline(nextPollDelay(poll, options.schedule, random), now, deadline);
         poll.previousDelayMs = delay;
-        log.debug(`next poll in ${(delay / 1000).toFixed(1)}s`);
+        log.debug(`next poll in ${(delay / 1000).toFixed(1)}s${poll.throttled ? ' (slowed down after throttling)' : ''}`);
         await clock.sleep(delay, signal);
     }
 }
@@ -85743,6 +85777,7 @@ async function waitForExecution(options) {
  * Wires the modules together: settings → pipeline → start (or attach) → wait →
  * outputs, summary, outcome. The only place that calls core.setFailed, once.
  */
+
 
 
 
@@ -85775,6 +85810,7 @@ class Outcome extends Error {
 /** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
 const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000;
 const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000;
+const HISTORY_SIZE = 10;
 async function run(overrides = {}) {
     const runtime = {
         clock: systemClock,
@@ -85852,6 +85888,9 @@ async function execute(runtime) {
     if (owned && settings.cancelOnJobCancel)
         state.set(State.Guard, 'true');
     // 3. Wait, cancelling our build if the run is cancelled meanwhile.
+    const expectedEnd = settings.history && pipelineId
+        ? await readHistory(ecs, pipelineId, executionId, log)
+        : undefined;
     let cancelOnSignal;
     const onSignal = (signal) => {
         if (abort.signal.aborted)
@@ -85873,7 +85912,11 @@ async function execute(runtime) {
             log,
             deadline,
             startedAt,
-            schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
+            schedule: {
+                minMs: settings.pollIntervalMs,
+                maxMs: settings.maxPollIntervalMs,
+                expectedEnd
+            },
             signal: abort.signal,
             onChange: (execution) => publish(execution, startedAt, clock)
         }));
@@ -85987,6 +86030,32 @@ async function startOrAdopt(settings, pipelineId, ecs, runtime, retry, deadline,
             throw new Error(`Timed out waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
         }
         log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
+    }
+}
+/**
+ * One call for this pipeline's recent successful builds: their durations tell
+ * when this one is likely to end, so the wait can poll sparsely until then.
+ * Best-effort: without it the schedule is only phase-aware.
+ */
+async function readHistory(ecs, pipelineId, executionId, log) {
+    try {
+        const recent = await ecs.listExecutions({
+            pipelineId,
+            statuses: ['SUCCESS'],
+            maxResults: HISTORY_SIZE
+        });
+        const durations = recent
+            .filter((execution) => execution.executionId !== executionId)
+            .map((execution) => Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? ''));
+        const window = expectedEndWindow(durations);
+        log.info(window
+            ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
+            : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`);
+        return window;
+    }
+    catch (error) {
+        log.debug(`History not read (${describeError(error)}); polling by phase only.`);
+        return undefined;
     }
 }
 /** Requests a cancel; returns what happened, in words, and never throws. */

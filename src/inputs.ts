@@ -79,7 +79,12 @@ export interface Settings {
   endpoint: Endpoint
   stsEndpoint: Endpoint
   credentials: CredentialSettings
+  /** Read this pipeline's recent build durations to poll sparsely until the end is near. */
+  history: boolean
 }
+
+/** Not an input (SPEC.md fixes those): the environment variable that switches history off. */
+export const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY'
 
 export const MIN_POLL_INTERVAL_MS = 1000
 export const MIN_SESSION_SECONDS = 900
@@ -414,6 +419,11 @@ export function getSettings(env: Env = process.env): Settings {
     optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'
   )
   const credentials = credentialSettings(env)
+  const history = parseBoolean(
+    `(environment variable) ${HISTORY_VARIABLE}`,
+    env[HISTORY_VARIABLE]?.trim() ?? '',
+    true
+  )
 
   return {
     regionId,
@@ -432,6 +442,7 @@ export function getSettings(env: Env = process.env): Settings {
     clientToken,
     endpoint,
     stsEndpoint,
-    credentials
+    credentials,
+    history
   }
 }

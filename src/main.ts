@@ -12,6 +12,7 @@ import type { CredentialSource } from './sdk.js'
 import { ApiError, describeError } from './errors.js'
 import { getSettings, type Settings } from './inputs.js'
 import { withRetry } from './retry.js'
+import { expectedEndWindow, type ScheduleOptions } from './schedule.js'
 import { actionsState, State, type StateStore } from './state.js'
 import { outcomeOf, RUNNING_STATUSES } from './status.js'
 import { renderSummary, type SummaryFacts } from './summary.js'
@@ -52,6 +53,7 @@ class Outcome extends Error {}
 /** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
 const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000
 const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000
+const HISTORY_SIZE = 10
 
 export async function run(overrides: Partial<Runtime> = {}): Promise<void> {
   const runtime: Runtime = {
@@ -150,6 +152,10 @@ async function execute(runtime: Runtime): Promise<void> {
   if (owned && settings.cancelOnJobCancel) state.set(State.Guard, 'true')
 
   // 3. Wait, cancelling our build if the run is cancelled meanwhile.
+  const expectedEnd =
+    settings.history && pipelineId
+      ? await readHistory(ecs, pipelineId, executionId, log)
+      : undefined
   let cancelOnSignal: Promise<string> | undefined
   const onSignal = (signal: NodeJS.Signals): void => {
     if (abort.signal.aborted) return
@@ -176,7 +182,11 @@ async function execute(runtime: Runtime): Promise<void> {
         log,
         deadline,
         startedAt,
-        schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
+        schedule: {
+          minMs: settings.pollIntervalMs,
+          maxMs: settings.maxPollIntervalMs,
+          expectedEnd
+        },
         signal: abort.signal,
         onChange: (execution) => publish(execution, startedAt, clock)
       })
@@ -330,6 +340,42 @@ async function startOrAdopt(
     log.info(
       `Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`
     )
+  }
+}
+
+/**
+ * One call for this pipeline's recent successful builds: their durations tell
+ * when this one is likely to end, so the wait can poll sparsely until then.
+ * Best-effort: without it the schedule is only phase-aware.
+ */
+async function readHistory(
+  ecs: EcsClient,
+  pipelineId: string,
+  executionId: string,
+  log: Log
+): Promise<ScheduleOptions['expectedEnd']> {
+  try {
+    const recent = await ecs.listExecutions({
+      pipelineId,
+      statuses: ['SUCCESS'],
+      maxResults: HISTORY_SIZE
+    })
+    const durations = recent
+      .filter((execution) => execution.executionId !== executionId)
+      .map(
+        (execution) =>
+          Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? '')
+      )
+    const window = expectedEndWindow(durations)
+    log.info(
+      window
+        ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
+        : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`
+    )
+    return window
+  } catch (error) {
+    log.debug(`History not read (${describeError(error)}); polling by phase only.`)
+    return undefined
   }
 }
 

@@ -110,6 +110,9 @@ export async function waitForExecution(options: WaitOptions): Promise<WaitResult
           log.debug(`poll ${polls}: ${execution.status}`)
         }
         poll.status = execution.status
+        // Since the execution's own start when the service says (an attached build began earlier).
+        const created = Date.parse(execution.creationTime ?? '')
+        poll.elapsedMs = now - (Number.isFinite(created) && created <= now ? created : startedAt)
         if (isTerminal(execution.status)) return finish('ended')
       }
     } catch (thrown) {
@@ -125,7 +128,9 @@ export async function waitForExecution(options: WaitOptions): Promise<WaitResult
     if (now >= deadline) return finish('timed_out')
     const delay = untilDeadline(nextPollDelay(poll, options.schedule, random), now, deadline)
     poll.previousDelayMs = delay
-    log.debug(`next poll in ${(delay / 1000).toFixed(1)}s`)
+    log.debug(
+      `next poll in ${(delay / 1000).toFixed(1)}s${poll.throttled ? ' (slowed down after throttling)' : ''}`
+    )
     await clock.sleep(delay, signal)
   }
 }

@@ -4,6 +4,8 @@ import { errors } from '../../tools/launcher.js'
 import { DEBUG, run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
 
 const emulator = useEmulator()
+// These tests aim their faults at the polls: no history call in front of them.
+const POLLS_ONLY = { ...DEBUG, IMAGE_BUILDER_POLL_HISTORY: 'false' }
 const LONGER = {
   steps: [
     { status: 'PREPARING', ms: 1000 },
@@ -32,7 +34,7 @@ test('bursts of throttling, 503s, resets, HTML 502s and slow answers during the 
   const result = await run(
     emulator(),
     { 'max-poll-interval': '1s', timeout: '90s' },
-    { env: DEBUG }
+    { env: POLLS_ONLY }
   )
   expect(result.exitCode).toBe(0)
   expect(result.outputs.status).toBe('SUCCESS')
@@ -55,7 +57,7 @@ test('a throttled poll slows the schedule down', async () => {
   const result = await run(
     emulator(),
     { 'poll-interval': '1s', 'max-poll-interval': '5s' },
-    { env: DEBUG }
+    { env: POLLS_ONLY }
   )
   expect(result.exitCode).toBe(0)
   const delays = [...result.stdout.matchAll(/::debug::next poll in ([\d.]+)s/g)].map((m) =>

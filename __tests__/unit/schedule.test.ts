@@ -1,5 +1,10 @@
 import { describe, expect, test } from '@jest/globals'
-import { nextPollDelay, type PollState, untilDeadline } from '../../src/schedule.js'
+import {
+  expectedEndWindow,
+  nextPollDelay,
+  type PollState,
+  untilDeadline
+} from '../../src/schedule.js'
 
 const options = { minMs: 10_000, maxMs: 60_000 }
 const randoms = [0, 0.25, 0.5, 0.75, 0.999]
@@ -7,6 +12,8 @@ const randoms = [0, 0.25, 0.5, 0.75, 0.999]
 function state(partial: Partial<PollState>): PollState {
   return { unchangedPolls: 0, throttled: false, ...partial }
 }
+
+const withHistory = { ...options, expectedEnd: { fromMs: 30 * 60_000, toMs: 40 * 60_000 } }
 
 describe('nextPollDelay invariants', () => {
   const statuses = [undefined, 'PREPARING', 'BUILDING', 'DISTRIBUTING', 'RELEASING', 'VALIDATING']
@@ -37,19 +44,37 @@ describe('nextPollDelay invariants', () => {
       }
   })
 
-  test('grows while nothing changes and starts over on a change', () => {
+  test('grows while nothing changes, up to 3× the minimum, and starts over on a change', () => {
     const delays = [0, 1, 2, 3, 4, 5].map((unchangedPolls) =>
       nextPollDelay(state({ status: 'BUILDING', unchangedPolls }), options, () => 0)
     )
-    expect(delays).toEqual([10_000, 15_000, 22_500, 33_750, 50_625, 60_000])
+    expect(delays).toEqual([10_000, 15_000, 22_500, 30_000, 30_000, 30_000])
   })
 
-  test('stays dense in the late phases, where the end is near', () => {
+  test('RELEASING and CANCELLING, the last phases, are polled at the minimum', () => {
+    for (const status of ['RELEASING', 'CANCELLING']) {
+      expect(nextPollDelay(state({ status, unchangedPolls: 20 }), options, () => 0)).toBe(10_000)
+    }
     expect(
       nextPollDelay(state({ status: 'DISTRIBUTING', unchangedPolls: 20 }), options, () => 0)
-    ).toBe(20_000)
-    expect(nextPollDelay(state({ status: 'BUILDING', unchangedPolls: 20 }), options, () => 0)).toBe(
-      60_000
+    ).toBe(30_000)
+  })
+
+  test('with history: sparse before the likely end, a poll landing on its start, then as without history', () => {
+    const at = (elapsedMs: number) =>
+      nextPollDelay(
+        state({ status: 'BUILDING', unchangedPolls: 20, elapsedMs }),
+        withHistory,
+        () => 0
+      )
+    expect(at(5 * 60_000)).toBe(60_000)
+    expect(at(30 * 60_000 - 25_000)).toBe(25_000)
+    expect(at(30 * 60_000 - 3_000)).toBe(10_000)
+    expect(at(35 * 60_000)).toBe(30_000)
+    expect(at(41 * 60_000)).toBe(30_000)
+    // Without a status yet (nothing seen), history is not trusted.
+    expect(nextPollDelay(state({ unchangedPolls: 20, elapsedMs: 0 }), withHistory, () => 0)).toBe(
+      30_000
     )
   })
 
@@ -69,5 +94,16 @@ describe('untilDeadline', () => {
     [10_000, 70_000, 60_000, 0]
   ])('delay %d at %d with deadline %d sleeps %d', (delay, now, deadline, expected) => {
     expect(untilDeadline(delay, now, deadline)).toBe(expected)
+  })
+})
+
+describe('expectedEndWindow', () => {
+  test.each([
+    [[], undefined],
+    [[600_000], undefined],
+    [[1000, 2000], { fromMs: 900, toMs: 2200 }],
+    [[2000, 1000, 1500, Number.NaN, -5], { fromMs: 900, toMs: 2200 }]
+  ])('%p gives %p', (durations, window) => {
+    expect(expectedEndWindow(durations)).toEqual(window)
   })
 })

@@ -81488,7 +81488,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 9596:
+/***/ 4485:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85225,6 +85225,8 @@ const Inputs = {
     StsEndpoint: 'sts-endpoint',
     Endpoint: 'endpoint'
 };
+/** Not an input (SPEC.md fixes those): the environment variable that switches history off. */
+const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
 const MIN_POLL_INTERVAL_MS = 1000;
 const MIN_SESSION_SECONDS = 900;
 const MAX_SESSION_SECONDS = 43_200;
@@ -85457,6 +85459,7 @@ function inputs_getSettings(env = process.env) {
     const endpoint = parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId));
     const stsEndpoint = parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com');
     const credentials = credentialSettings(env);
+    const history = parseBoolean(`(environment variable) ${HISTORY_VARIABLE}`, env[HISTORY_VARIABLE]?.trim() ?? '', true);
     return {
         regionId,
         pipelineId,
@@ -85474,7 +85477,8 @@ function inputs_getSettings(env = process.env) {
         clientToken,
         endpoint,
         stsEndpoint,
-        credentials
+        credentials,
+        history
     };
 }
 
@@ -85538,7 +85542,7 @@ function status_isKnown(status) {
         TERMINAL_STATUSES.includes(status));
 }
 /** Phases after which the end is near (the image exists; copies and clean-up remain). */
-function status_isLatePhase(status) {
+function isLatePhase(status) {
     return status === 'DISTRIBUTING' || status === 'RELEASING' || status === 'CANCELLING';
 }
 
@@ -85605,32 +85609,6 @@ function summary_renderSummary(facts) {
         });
     }
     return lines.join('\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/schedule.ts
-
-const DEFAULT_FACTOR = 1.5;
-const JITTER = 0.2;
-function schedule_nextPollDelay(state, options, random) {
-    const { minMs, maxMs } = options;
-    const factor = options.factor ?? DEFAULT_FACTOR;
-    if (state.throttled) {
-        // Slow down: at least double what we did, and never less than before.
-        const previous = state.previousDelayMs ?? minMs;
-        return clamp(Math.max(previous * 2, minMs * 2), minMs, maxMs);
-    }
-    // In a late phase the end is near: keep polling densely (at most 2× the minimum).
-    const ceiling = state.status && isLatePhase(state.status) ? Math.min(maxMs, minMs * 2) : maxMs;
-    const grown = minMs * factor ** Math.min(state.unchangedPolls, 60);
-    const jittered = grown * (1 - JITTER * random());
-    return clamp(jittered, minMs, ceiling);
-}
-/** Never sleep past the deadline: the last poll happens right at it. */
-function schedule_untilDeadline(delayMs, nowMs, deadlineMs) {
-    return Math.max(0, Math.min(delayMs, deadlineMs - nowMs));
-}
-function clamp(value, low, high) {
-    return Math.round(Math.min(high, Math.max(low, value)));
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
@@ -85701,6 +85679,9 @@ async function wait_waitForExecution(options) {
                     log.debug(`poll ${polls}: ${execution.status}`);
                 }
                 poll.status = execution.status;
+                // Since the execution's own start when the service says (an attached build began earlier).
+                const created = Date.parse(execution.creationTime ?? '');
+                poll.elapsedMs = now - (Number.isFinite(created) && created <= now ? created : startedAt);
                 if (isTerminal(execution.status))
                     return finish('ended');
             }
@@ -85718,7 +85699,7 @@ async function wait_waitForExecution(options) {
             return finish('timed_out');
         const delay = untilDeadline(nextPollDelay(poll, options.schedule, random), now, deadline);
         poll.previousDelayMs = delay;
-        log.debug(`next poll in ${(delay / 1000).toFixed(1)}s`);
+        log.debug(`next poll in ${(delay / 1000).toFixed(1)}s${poll.throttled ? ' (slowed down after throttling)' : ''}`);
         await clock.sleep(delay, signal);
     }
 }
@@ -85728,6 +85709,7 @@ async function wait_waitForExecution(options) {
  * Wires the modules together: settings → pipeline → start (or attach) → wait →
  * outputs, summary, outcome. The only place that calls core.setFailed, once.
  */
+
 
 
 
@@ -85760,6 +85742,7 @@ class Outcome extends (/* unused pure expression or super */ null && (Error)) {
 /** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
 const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000;
 const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000;
+const HISTORY_SIZE = 10;
 async function run(overrides = {}) {
     const runtime = {
         clock: systemClock,
@@ -85837,6 +85820,9 @@ async function execute(runtime) {
     if (owned && settings.cancelOnJobCancel)
         state.set(State.Guard, 'true');
     // 3. Wait, cancelling our build if the run is cancelled meanwhile.
+    const expectedEnd = settings.history && pipelineId
+        ? await readHistory(ecs, pipelineId, executionId, log)
+        : undefined;
     let cancelOnSignal;
     const onSignal = (signal) => {
         if (abort.signal.aborted)
@@ -85858,7 +85844,11 @@ async function execute(runtime) {
             log,
             deadline,
             startedAt,
-            schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
+            schedule: {
+                minMs: settings.pollIntervalMs,
+                maxMs: settings.maxPollIntervalMs,
+                expectedEnd
+            },
             signal: abort.signal,
             onChange: (execution) => publish(execution, startedAt, clock)
         }));
@@ -85974,6 +85964,32 @@ async function startOrAdopt(settings, pipelineId, ecs, runtime, retry, deadline,
         log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
     }
 }
+/**
+ * One call for this pipeline's recent successful builds: their durations tell
+ * when this one is likely to end, so the wait can poll sparsely until then.
+ * Best-effort: without it the schedule is only phase-aware.
+ */
+async function readHistory(ecs, pipelineId, executionId, log) {
+    try {
+        const recent = await ecs.listExecutions({
+            pipelineId,
+            statuses: ['SUCCESS'],
+            maxResults: HISTORY_SIZE
+        });
+        const durations = recent
+            .filter((execution) => execution.executionId !== executionId)
+            .map((execution) => Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? ''));
+        const window = expectedEndWindow(durations);
+        log.info(window
+            ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
+            : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`);
+        return window;
+    }
+    catch (error) {
+        log.debug(`History not read (${describeError(error)}); polling by phase only.`);
+        return undefined;
+    }
+}
 /** Requests a cancel; returns what happened, in words, and never throws. */
 async function requestCancel(ecs, executionId, runtime, until) {
     const { clock, log, state } = runtime;
@@ -86063,7 +86079,7 @@ async function cleanup(overrides = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9596);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4485);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 

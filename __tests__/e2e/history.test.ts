@@ -1,0 +1,92 @@
+/** History: one call for the pipeline's recent successful builds, switchable off. */
+import { expect, test } from '@jest/globals'
+import { errors } from '../../tools/launcher.js'
+import { DEBUG, run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
+
+const emulator = useEmulator()
+
+function seedPastBuilds(durationsMs: number[]): void {
+  durationsMs.forEach((ms, i) =>
+    emulator().seedExecution(
+      TEST_PIPELINE_ID,
+      { steps: [{ status: 'BUILDING', ms }] },
+      3_600_000 * (i + 1)
+    )
+  )
+}
+
+const LONG_PHASE = {
+  steps: [
+    { status: 'BUILDING', ms: 9000 },
+    { status: 'RELEASING', ms: 300 }
+  ]
+}
+const delaysIn = (stdout: string): number[] =>
+  [...stdout.matchAll(/::debug::next poll in ([\d.]+)s/g)].map((m) => Number(m[1]))
+
+test('recent successful builds are read with one call and shape the schedule', async () => {
+  seedPastBuilds([40 * 60_000, 45 * 60_000, 42 * 60_000])
+  emulator().planNext(TEST_PIPELINE_ID, LONG_PHASE)
+  const result = await run(
+    emulator(),
+    { 'poll-interval': '1s', 'max-poll-interval': '5s' },
+    { env: DEBUG }
+  )
+  expect(result.exitCode).toBe(0)
+  const history = emulator()
+    .calls('DescribeImagePipelineExecutions')
+    .filter((r) => r.params.ImagePipelineId)
+  expect(history).toHaveLength(1)
+  expect(history[0].params).toMatchObject({
+    ImagePipelineId: TEST_PIPELINE_ID,
+    Status: 'SUCCESS',
+    MaxResults: '10'
+  })
+  expect(result.stdout).toContain(
+    `Recent successful builds of ${TEST_PIPELINE_ID} took 40m to 45m: polling sparsely for the first 36m.`
+  )
+  // Early in a build expected to last 40 minutes, the schedule grows past 3× the minimum.
+  expect(Math.max(...delaysIn(result.stdout))).toBeGreaterThan(3)
+})
+
+test('fewer than two past builds: phase-aware polling only, said once', async () => {
+  seedPastBuilds([40 * 60_000])
+  const result = await run(emulator())
+  expect(result.exitCode).toBe(0)
+  expect(result.stdout).toContain('Fewer than 2 recent successful builds')
+})
+
+test('IMAGE_BUILDER_POLL_HISTORY=false: no history call', async () => {
+  seedPastBuilds([40 * 60_000, 45 * 60_000])
+  emulator().planNext(TEST_PIPELINE_ID, LONG_PHASE)
+  const result = await run(
+    emulator(),
+    { 'poll-interval': '1s', 'max-poll-interval': '5s' },
+    { env: { ...DEBUG, IMAGE_BUILDER_POLL_HISTORY: 'false' } }
+  )
+  expect(result.exitCode).toBe(0)
+  // Phase-aware only: never past 3× the minimum.
+  expect(Math.max(...delaysIn(result.stdout))).toBeLessThanOrEqual(3)
+  expect(
+    emulator()
+      .calls('DescribeImagePipelineExecutions')
+      .filter((r) => r.params.ImagePipelineId)
+  ).toHaveLength(0)
+})
+
+test('a nonsense IMAGE_BUILDER_POLL_HISTORY is an error before any request', async () => {
+  const result = await run(emulator(), {}, { env: { IMAGE_BUILDER_POLL_HISTORY: 'sometimes' } })
+  expect(result.exitCode).toBe(1)
+  expect(errors(result)[0]).toMatch(
+    /IMAGE_BUILDER_POLL_HISTORY" must be true or false, not "sometimes"/
+  )
+  expect(emulator().requests).toHaveLength(0)
+})
+
+test('a failed history call never fails the build', async () => {
+  seedPastBuilds([40 * 60_000, 45 * 60_000])
+  emulator().inject({ action: 'DescribeImagePipelineExecutions', kind: 'http503' })
+  const result = await run(emulator(), {}, { env: DEBUG })
+  expect(result.exitCode).toBe(0)
+  expect(result.stdout).toMatch(/::debug::History not read \(.*ServiceUnavailable/)
+})
