@@ -5,7 +5,6 @@
  * every failure turned into an ApiError. Retry policy is ours (retry.ts).
  */
 import * as openapi from '@alicloud/openapi-client'
-import { RuntimeOptions } from '@alicloud/tea-util'
 import type { Log } from './clock.js'
 import { toApiError } from './errors.js'
 import { record, text } from './parse.js'
@@ -47,11 +46,23 @@ export const DEFAULT_READ_TIMEOUT_MS = 10_000
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
 const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired'])
 
+/**
+ * The fields of tea-util's RuntimeOptions the client reads. A plain object does:
+ * importing tea-util itself would bundle moment and moment-timezone (+300 KiB,
+ * a slower start) for a data class.
+ */
+interface Runtime {
+  autoretry: boolean
+  maxAttempts: number
+  readTimeout: number
+  connectTimeout: number
+}
+
 type ClientClass = new (config: openapi.Config) => {
   callApi(
     params: openapi.Params,
     request: openapi.OpenApiRequest,
-    runtime: RuntimeOptions
+    runtime: Runtime
   ): Promise<unknown>
 }
 
@@ -81,12 +92,12 @@ export function createRpcClient(options: RpcClientOptions): RpcCall {
       userAgent: options.userAgent
     })
   )
-  const runtime = new RuntimeOptions({
+  const runtime: Runtime = {
     autoretry: false,
     maxAttempts: 1,
     readTimeout,
     connectTimeout
-  })
+  }
 
   const once = async (
     action: string,

@@ -1,6 +1,5 @@
 /** Calls the emulator through the official client, signed V3 (default) or V2 (HMAC-SHA1). */
 import * as openapi from '@alicloud/openapi-client'
-import { RuntimeOptions } from '@alicloud/tea-util'
 import {
   TEST_ACCESS_KEY_ID,
   TEST_ACCESS_KEY_SECRET,
@@ -11,7 +10,7 @@ type ClientClass = new (config: openapi.Config) => {
   callApi(
     params: openapi.Params,
     request: openapi.OpenApiRequest,
-    runtime: RuntimeOptions
+    runtime: object
   ): Promise<{ body: Record<string, unknown> }>
 }
 const Client =
@@ -64,7 +63,7 @@ export async function call(
     new openapi.OpenApiRequest({
       query: { RegionId: options.regionId ?? 'cn-hangzhou', ...query }
     }),
-    new RuntimeOptions({ autoretry: false, readTimeout: 3000, connectTimeout: 3000 })
+    { autoretry: false, readTimeout: 3000, connectTimeout: 3000 }
   )
   return response.body
 }
