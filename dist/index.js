@@ -9,7 +9,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const default_credential_1 = __importDefault(__nccwpck_require__(5723));
+const default_credential_1 = __importDefault(__nccwpck_require__(3342));
 const config_1 = __importDefault(__nccwpck_require__(4056));
 class BearerTokenCredential extends default_credential_1.default {
     constructor(bearerToken) {
@@ -465,7 +465,7 @@ exports.CredentialsBuilder = CredentialsBuilder;
 
 /***/ }),
 
-/***/ 5723:
+/***/ 3342:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -2847,7 +2847,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const default_credential_1 = __importDefault(__nccwpck_require__(5723));
+const default_credential_1 = __importDefault(__nccwpck_require__(3342));
 const utils = __importStar(__nccwpck_require__(1712));
 const config_1 = __importDefault(__nccwpck_require__(4056));
 const credential_model_1 = __importDefault(__nccwpck_require__(241));
@@ -35620,7 +35620,7 @@ const {
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(3342)
+} = __nccwpck_require__(961)
 const { webidl } = __nccwpck_require__(5893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
@@ -36040,7 +36040,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3342:
+/***/ 961:
 /***/ ((module) => {
 
 
@@ -36068,7 +36068,7 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(3342)
+} = __nccwpck_require__(961)
 const { ProgressEvent } = __nccwpck_require__(8573)
 const { getEncoding } = __nccwpck_require__(2607)
 const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
@@ -44073,7 +44073,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(961);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5842);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -44082,7 +44082,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 961:
+/***/ 5842:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48128,25 +48128,6 @@ function clamp(value, low, high) {
     return Math.round(Math.min(high, Math.max(low, value)));
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-/**
- * What the main step tells the post step (GITHUB_STATE), behind a small
- * interface so the post step's logic is testable without the runner.
- */
-
-const State = {
-    ExecutionId: 'execution-id',
-    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
-    Guard: 'guard',
-    /** 'true' once the main step no longer needs the post step. */
-    Done: 'done',
-    CancelRequested: 'cancel-requested'
-};
-const actionsState = {
-    get: (name) => getState(name),
-    set: (name, value) => saveState(name, value)
-};
-
 ;// CONCATENATED MODULE: ./src/status.ts
 /**
  * Execution statuses, as listed on the DescribeImagePipelineExecutions page
@@ -48190,71 +48171,6 @@ function isKnown(status) {
 /** Phases after which the end is near (the image exists; copies and clean-up remain). */
 function isLatePhase(status) {
     return status === 'DISTRIBUTING' || status === 'RELEASING' || status === 'CANCELLING';
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The job summary's markdown, as a pure function of what happened. One section
- * per execution: pipeline, region, execution, final status, image, duration,
- * message, and the timeline of statuses seen.
- */
-
-
-const ICONS = {
-    SUCCESS: '✅',
-    PARTITION_SUCCESS: '⚠️',
-    FAILED: '❌',
-    TEST_FAILED: '❌',
-    CANCELLED: '⏹️'
-};
-/** Escapes what would break a table cell or inject markup. */
-function cell(value) {
-    if (value === undefined || value === '')
-        return '–';
-    return value
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|')
-        .replace(/\r?\n/g, '<br>');
-}
-function clock(ms) {
-    return new Date(ms)
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d{3}Z$/, ' UTC');
-}
-function renderSummary(facts) {
-    const status = facts.status ?? 'UNKNOWN';
-    const pipeline = facts.pipelineName && facts.pipelineId
-        ? `${cell(facts.pipelineName)} (\`${facts.pipelineId}\`)`
-        : facts.pipelineId
-            ? `\`${facts.pipelineId}\``
-            : cell(facts.pipelineName);
-    const lines = [
-        `### ${ICONS[status] ?? '⏳'} ECS image build ${cell(status)}`,
-        '',
-        '| | |',
-        '| --- | --- |',
-        `| Pipeline | ${pipeline} |`,
-        `| Region | ${cell(facts.regionId)} |`,
-        `| Execution | \`${facts.executionId}\` (${facts.mode}) |`,
-        `| Status | ${cell(status)} |`,
-        `| Image | ${facts.imageId ? `\`${facts.imageId}\`` : '–'} |`,
-        `| Duration | ${formatDuration(facts.durationMs)} |`,
-        `| Message | ${cell(facts.message)} |`
-    ];
-    if (facts.note)
-        lines.push('', `> ${cell(facts.note)}`);
-    if (facts.timeline.length) {
-        lines.push('', '| Status | Seen from | Lasted |', '| --- | --- | --- |');
-        facts.timeline.forEach((entry, index) => {
-            // The final status of an ended build has no duration: it is where things stay.
-            const final = index === facts.timeline.length - 1 && isTerminal(entry.status);
-            lines.push(`| ${cell(entry.status)} | ${clock(entry.since)} | ${final ? '–' : formatDuration(entry.until - entry.since)} |`);
-        });
-    }
-    return lines.join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
@@ -48350,11 +48266,241 @@ async function waitForExecution(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/start.ts
+
+
+
+
+
+const HISTORY_SIZE = 10;
+/** Resolves image-pipeline-name; none or several matches is an error that lists what was found. */
+async function resolvePipeline({ settings, ecs, retry, log }, name) {
+    const found = await retry('DescribeImagePipelines', () => ecs.findPipelines({ name }), `pipeline named "${name}"`);
+    const exact = found.filter((pipeline) => pipeline.name === name);
+    if (exact.length !== 1) {
+        const listed = found.map((p) => `${p.pipelineId} ("${p.name ?? ''}")`).join(', ');
+        throw new Error(exact.length === 0
+            ? `No image pipeline is named "${name}" in ${settings.regionId}${listed ? `; found: ${listed}` : ''}. Check image-pipeline-name and region-id, or use image-pipeline-id.`
+            : `${exact.length} image pipelines are named "${name}" in ${settings.regionId}: ${exact.map((p) => p.pipelineId).join(', ')}. Use image-pipeline-id to choose one.`);
+    }
+    log.info(`"${name}" is ${exact[0].pipelineId}`);
+    return exact[0].pipelineId;
+}
+/** Starts a build, or follows if-running when the pipeline is busy. */
+async function startOrAdopt(context, pipelineId) {
+    const { settings, ecs, retry, clock, log, deadline, signal } = context;
+    const resource = `pipeline ${pipelineId}`;
+    for (;;) {
+        try {
+            // Not abortable: a start whose answer is pending may have been applied, and
+            // only its ID lets a cancelled run cancel it. The same ClientToken makes
+            // every retry safe.
+            const executionId = await retry('StartImagePipelineExecution', () => ecs.startExecution({
+                pipelineId,
+                clientToken: settings.clientToken,
+                tags: settings.tags
+            }), resource, { abortable: false });
+            log.info(`Started execution ${executionId} (ClientToken ${settings.clientToken})`);
+            return { executionId, mode: 'started' };
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.code !== 'InvalidImagePipeline.HasRunningExecution')
+                throw error;
+        }
+        const running = await retry('DescribeImagePipelineExecutions', () => ecs.listExecutions({ pipelineId, statuses: RUNNING_STATUSES }), resource);
+        const other = running[0];
+        if (settings.ifRunning === 'fail' || !other) {
+            const which = other ? `execution ${other.executionId} (${other.status})` : 'an execution';
+            throw new Error(`Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`);
+        }
+        if (settings.ifRunning === 'attach') {
+            log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); attaching to it (if-running: attach).`);
+            return { executionId: other.executionId, mode: 'attached' };
+        }
+        log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`);
+        const waited = await waitForExecution({
+            api: ecs,
+            executionId: other.executionId,
+            clock,
+            log,
+            deadline,
+            startedAt: clock.now(),
+            schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
+            signal
+        });
+        if (waited.outcome === 'aborted') {
+            throw new Error(`The workflow run was cancelled while waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
+        }
+        if (waited.outcome === 'timed_out') {
+            throw new Error(`Timed out waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
+        }
+        log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
+    }
+}
+/**
+ * One call for this pipeline's recent successful builds: their durations tell
+ * when this one is likely to end, so the wait can poll sparsely until then.
+ * Best-effort: without it the schedule is only phase-aware.
+ */
+async function readHistory(ecs, pipelineId, executionId, log) {
+    try {
+        const recent = await ecs.listExecutions({
+            pipelineId,
+            statuses: ['SUCCESS'],
+            maxResults: HISTORY_SIZE
+        });
+        const durations = recent
+            .filter((execution) => execution.executionId !== executionId)
+            .map((execution) => Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? ''));
+        const window = expectedEndWindow(durations);
+        log.info(window
+            ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
+            : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`);
+        return window;
+    }
+    catch (error) {
+        log.debug(`History not read (${describeError(error)}); polling by phase only.`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * What the main step tells the post step (GITHUB_STATE), behind a small
+ * interface so the post step's logic is testable without the runner.
+ */
+
+const State = {
+    ExecutionId: 'execution-id',
+    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
+    Guard: 'guard',
+    /** 'true' once the main step no longer needs the post step. */
+    Done: 'done',
+    CancelRequested: 'cancel-requested'
+};
+const actionsState = {
+    get: (name) => getState(name),
+    set: (name, value) => saveState(name, value)
+};
+
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The job summary's markdown, as a pure function of what happened. One section
+ * per execution: pipeline, region, execution, final status, image, duration,
+ * message, and the timeline of statuses seen.
+ */
+
+
+const ICONS = {
+    SUCCESS: '✅',
+    PARTITION_SUCCESS: '⚠️',
+    FAILED: '❌',
+    TEST_FAILED: '❌',
+    CANCELLED: '⏹️'
+};
+/** Escapes what would break a table cell or inject markup. */
+function cell(value) {
+    if (value === undefined || value === '')
+        return '–';
+    return value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, '<br>');
+}
+function clock(ms) {
+    return new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$/, ' UTC');
+}
+function renderSummary(facts) {
+    const status = facts.status ?? 'UNKNOWN';
+    const pipeline = facts.pipelineName && facts.pipelineId
+        ? `${cell(facts.pipelineName)} (\`${facts.pipelineId}\`)`
+        : facts.pipelineId
+            ? `\`${facts.pipelineId}\``
+            : cell(facts.pipelineName);
+    const lines = [
+        `### ${ICONS[status] ?? '⏳'} ECS image build ${cell(status)}`,
+        '',
+        '| | |',
+        '| --- | --- |',
+        `| Pipeline | ${pipeline} |`,
+        `| Region | ${cell(facts.regionId)} |`,
+        `| Execution | \`${facts.executionId}\` (${facts.mode}) |`,
+        `| Status | ${cell(status)} |`,
+        `| Image | ${facts.imageId ? `\`${facts.imageId}\`` : '–'} |`,
+        `| Duration | ${formatDuration(facts.durationMs)} |`,
+        `| Message | ${cell(facts.message)} |`
+    ];
+    if (facts.note)
+        lines.push('', `> ${cell(facts.note)}`);
+    if (facts.timeline.length) {
+        lines.push('', '| Status | Seen from | Lasted |', '| --- | --- | --- |');
+        facts.timeline.forEach((entry, index) => {
+            // The final status of an ended build has no duration: it is where things stay.
+            const final = index === facts.timeline.length - 1 && isTerminal(entry.status);
+            lines.push(`| ${cell(entry.status)} | ${clock(entry.since)} | ${final ? '–' : formatDuration(entry.until - entry.since)} |`);
+        });
+    }
+    return lines.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+class RunCancellation {
+    signals;
+    log;
+    cancel;
+    controller = new AbortController();
+    guarded;
+    request;
+    constructor(signals, log, 
+    /** Requests the cancel; resolves to what happened, in words; never rejects. */
+    cancel) {
+        this.signals = signals;
+        this.log = log;
+        this.cancel = cancel;
+        signals.on('SIGINT', this.onSignal);
+        signals.on('SIGTERM', this.onSignal);
+    }
+    get signal() {
+        return this.controller.signal;
+    }
+    get cancelled() {
+        return this.controller.signal.aborted;
+    }
+    /** From now on a cancelled run cancels this execution; at once if the run is cancelled already. */
+    guard(executionId) {
+        this.guarded = executionId;
+        if (this.cancelled)
+            this.request ??= this.cancel(executionId);
+    }
+    /** What became of the guarded build, once the run was cancelled; undefined if none was guarded. */
+    outcome() {
+        return this.request;
+    }
+    dispose() {
+        this.signals.off('SIGINT', this.onSignal);
+        this.signals.off('SIGTERM', this.onSignal);
+    }
+    onSignal = (signal) => {
+        if (this.cancelled)
+            return;
+        this.log.info(`Received ${signal}: the workflow run is being cancelled.`);
+        this.controller.abort();
+        if (this.guarded)
+            this.request ??= this.cancel(this.guarded);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Wires the modules together: settings → pipeline → start (or attach) → wait →
  * outputs, summary, outcome. The only place that calls core.setFailed, once.
  */
+
 
 
 
@@ -48388,7 +48534,6 @@ class Outcome extends Error {
 /** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
 const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000;
 const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000;
-const HISTORY_SIZE = 10;
 async function run(overrides = {}) {
     const runtime = {
         clock: systemClock,
@@ -48408,7 +48553,7 @@ async function run(overrides = {}) {
     }
 }
 async function execute(runtime) {
-    const { clock, log, state } = runtime;
+    const { clock, log } = runtime;
     const settings = getSettings(runtime.env);
     maskSecrets(settings.credentials);
     const credential = runtime.credentials(settings, log, clock);
@@ -48417,28 +48562,40 @@ async function execute(runtime) {
         await group('Assuming the RAM role with OIDC', () => credential.getCredential());
     }
     const ecs = runtime.connect(settings, log, credential);
+    const cancellation = new RunCancellation(runtime.signals, log, (executionId) => requestCancel(ecs, executionId, runtime, clock.now() + CANCEL_ON_SIGNAL_BUDGET_MS));
+    try {
+        await build(settings, ecs, cancellation, runtime);
+    }
+    finally {
+        cancellation.dispose();
+    }
+}
+async function build(settings, ecs, cancellation, runtime) {
+    const { clock, log, state } = runtime;
     const startedAt = clock.now();
     const deadline = startedAt + settings.timeoutMs;
-    const abort = new AbortController();
-    const retry = (operation, call, resource, until = deadline) => withRetry(operation, call, { clock, log, deadline: until, signal: abort.signal }, resource);
+    const retry = (operation, call, resource, options) => withRetry(operation, call, {
+        clock,
+        log,
+        deadline,
+        signal: options?.abortable === false ? undefined : cancellation.signal
+    }, resource);
+    const context = {
+        settings,
+        ecs,
+        retry,
+        clock,
+        log,
+        deadline,
+        signal: cancellation.signal
+    };
     log.info(`Region ${settings.regionId}, endpoint ${settings.endpoint.protocol}://${settings.endpoint.host}, credentials: ${describeSource(settings.credentials)}`);
     // 1. The pipeline.
-    let pipelineId = settings.pipelineId;
-    if (!pipelineId && settings.pipelineName) {
-        const name = settings.pipelineName;
-        pipelineId = await group(`Resolving image pipeline "${name}"`, async () => {
-            const found = await retry('DescribeImagePipelines', () => ecs.findPipelines({ name }), `pipeline named "${name}"`);
-            const exact = found.filter((pipeline) => pipeline.name === name);
-            if (exact.length !== 1) {
-                const listed = found.map((p) => `${p.pipelineId} ("${p.name ?? ''}")`).join(', ');
-                throw new Error(exact.length === 0
-                    ? `No image pipeline is named "${name}" in ${settings.regionId}${listed ? `; found: ${listed}` : ''}. Check image-pipeline-name and region-id, or use image-pipeline-id.`
-                    : `${exact.length} image pipelines are named "${name}" in ${settings.regionId}: ${exact.map((p) => p.pipelineId).join(', ')}. Use image-pipeline-id to choose one.`);
-            }
-            log.info(`"${name}" is ${exact[0].pipelineId}`);
-            return exact[0].pipelineId;
-        });
-    }
+    const name = settings.pipelineName;
+    let pipelineId = settings.pipelineId ??
+        (name
+            ? await group(`Resolving image pipeline "${name}"`, () => resolvePipeline(context, name))
+            : undefined);
     if (pipelineId)
         setOutput(Outputs.ImagePipelineId, pipelineId);
     // 2. The execution: ours, someone else's we attach to, or the one we were given.
@@ -48450,8 +48607,10 @@ async function execute(runtime) {
         log.info(`Waiting for the existing execution ${executionId}`);
     }
     else {
+        if (cancellation.cancelled)
+            throw new Outcome('The workflow run was cancelled before a build was started; nothing was started.');
         const pipeline = pipelineId;
-        const started = await group(`Starting a build of ${pipeline}`, () => startOrAdopt(settings, pipeline, ecs, runtime, retry, deadline, abort.signal));
+        const started = await group(`Starting a build of ${pipeline}`, () => startOrAdopt(context, pipeline));
         executionId = started.executionId;
         mode = started.mode;
     }
@@ -48463,46 +48622,26 @@ async function execute(runtime) {
         state.set(State.Done, 'true');
         return;
     }
-    if (owned && settings.cancelOnJobCancel)
+    if (owned && settings.cancelOnJobCancel) {
+        // The post step's backstop, and the main step's own guard: at once if the run is being cancelled already.
         state.set(State.Guard, 'true');
-    // 3. Wait, cancelling our build if the run is cancelled meanwhile.
-    const expectedEnd = settings.history && pipelineId
+        cancellation.guard(executionId);
+    }
+    // 3. Wait; a cancelled run ends it (and cancels the build this step guards).
+    const expectedEnd = settings.history && pipelineId && !cancellation.cancelled
         ? await readHistory(ecs, pipelineId, executionId, log)
         : undefined;
-    let cancelOnSignal;
-    const onSignal = (signal) => {
-        if (abort.signal.aborted)
-            return;
-        log.info(`Received ${signal}: the workflow run is being cancelled.`);
-        abort.abort();
-        if (owned && settings.cancelOnJobCancel) {
-            cancelOnSignal = requestCancel(ecs, executionId, runtime, clock.now() + CANCEL_ON_SIGNAL_BUDGET_MS);
-        }
-    };
-    runtime.signals.on('SIGINT', onSignal);
-    runtime.signals.on('SIGTERM', onSignal);
-    let result;
-    try {
-        result = await group(`Waiting for execution ${executionId}`, () => waitForExecution({
-            api: ecs,
-            executionId,
-            clock,
-            log,
-            deadline,
-            startedAt,
-            schedule: {
-                minMs: settings.pollIntervalMs,
-                maxMs: settings.maxPollIntervalMs,
-                expectedEnd
-            },
-            signal: abort.signal,
-            onChange: (execution) => publish(execution, startedAt, clock)
-        }));
-    }
-    finally {
-        runtime.signals.off('SIGINT', onSignal);
-        runtime.signals.off('SIGTERM', onSignal);
-    }
+    const result = await group(`Waiting for execution ${executionId}`, () => waitForExecution({
+        api: ecs,
+        executionId,
+        clock,
+        log,
+        deadline,
+        startedAt,
+        schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs, expectedEnd },
+        signal: cancellation.signal,
+        onChange: (execution) => publish(execution, startedAt, clock)
+    }));
     const last = result.execution;
     if (last?.pipelineId && !pipelineId) {
         pipelineId = last.pipelineId;
@@ -48524,11 +48663,10 @@ async function execute(runtime) {
     };
     // 4. The outcome.
     if (result.outcome === 'aborted') {
-        const note = cancelOnSignal
-            ? await cancelOnSignal
-            : owned
+        const note = (await cancellation.outcome()) ??
+            (owned
                 ? 'cancel-on-job-cancel is false: the build was left running'
-                : 'this step did not start it, so it was left running';
+                : 'this step did not start it, so it was left running');
         await writeSummary({ ...facts, note: `The workflow run was cancelled; ${note}.` }, log);
         state.set(State.Done, 'true');
         throw new Outcome(`The workflow run was cancelled while waiting for execution ${executionId} (last status ${last?.status ?? 'unknown'}); ${note}.`);
@@ -48564,77 +48702,6 @@ async function execute(runtime) {
     throw new Outcome(outcome === 'partial'
         ? `${detail}. The image was created, but copying, sharing or clean-up failed; set allow-partial-success: true to accept this.`
         : `${detail}.`);
-}
-/** Starts a build, or follows if-running when the pipeline is busy. */
-async function startOrAdopt(settings, pipelineId, ecs, runtime, retry, deadline, signal) {
-    const { log, clock } = runtime;
-    const resource = `pipeline ${pipelineId}`;
-    for (;;) {
-        try {
-            const executionId = await retry('StartImagePipelineExecution', () => ecs.startExecution({
-                pipelineId,
-                clientToken: settings.clientToken,
-                tags: settings.tags
-            }), resource);
-            log.info(`Started execution ${executionId} (ClientToken ${settings.clientToken})`);
-            return { executionId, mode: 'started' };
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.code !== 'InvalidImagePipeline.HasRunningExecution')
-                throw error;
-        }
-        const running = await retry('DescribeImagePipelineExecutions', () => ecs.listExecutions({ pipelineId, statuses: RUNNING_STATUSES }), resource);
-        const other = running[0];
-        if (settings.ifRunning === 'fail' || !other) {
-            const which = other ? `execution ${other.executionId} (${other.status})` : 'an execution';
-            throw new Error(`Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`);
-        }
-        if (settings.ifRunning === 'attach') {
-            log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); attaching to it (if-running: attach).`);
-            return { executionId: other.executionId, mode: 'attached' };
-        }
-        log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`);
-        const waited = await waitForExecution({
-            api: ecs,
-            executionId: other.executionId,
-            clock,
-            log,
-            deadline,
-            startedAt: clock.now(),
-            schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
-            signal
-        });
-        if (waited.outcome !== 'ended') {
-            throw new Error(`Timed out waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
-        }
-        log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
-    }
-}
-/**
- * One call for this pipeline's recent successful builds: their durations tell
- * when this one is likely to end, so the wait can poll sparsely until then.
- * Best-effort: without it the schedule is only phase-aware.
- */
-async function readHistory(ecs, pipelineId, executionId, log) {
-    try {
-        const recent = await ecs.listExecutions({
-            pipelineId,
-            statuses: ['SUCCESS'],
-            maxResults: HISTORY_SIZE
-        });
-        const durations = recent
-            .filter((execution) => execution.executionId !== executionId)
-            .map((execution) => Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? ''));
-        const window = expectedEndWindow(durations);
-        log.info(window
-            ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
-            : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`);
-        return window;
-    }
-    catch (error) {
-        log.debug(`History not read (${describeError(error)}); polling by phase only.`);
-        return undefined;
-    }
 }
 /** Requests a cancel; returns what happened, in words, and never throws. */
 async function requestCancel(ecs, executionId, runtime, until) {

@@ -12,11 +12,19 @@ import type { CredentialSource } from './sdk.js'
 import { ApiError, describeError } from './errors.js'
 import { getSettings, type Settings } from './inputs.js'
 import { withRetry } from './retry.js'
-import { expectedEndWindow, type ScheduleOptions } from './schedule.js'
+import {
+  type Mode,
+  readHistory,
+  resolvePipeline,
+  type Retry,
+  type StartContext,
+  startOrAdopt
+} from './start.js'
 import { actionsState, State, type StateStore } from './state.js'
-import { outcomeOf, RUNNING_STATUSES } from './status.js'
+import { outcomeOf } from './status.js'
 import { renderSummary, type SummaryFacts } from './summary.js'
-import { type WaitResult, waitForExecution } from './wait.js'
+import { waitForExecution } from './wait.js'
+import { RunCancellation } from './cancellation.js'
 
 export const ACTION_NAME = 'ecs-image-builder'
 
@@ -53,7 +61,6 @@ class Outcome extends Error {}
 /** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
 const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000
 const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000
-const HISTORY_SIZE = 10
 
 export async function run(overrides: Partial<Runtime> = {}): Promise<void> {
   const runtime: Runtime = {
@@ -74,7 +81,7 @@ export async function run(overrides: Partial<Runtime> = {}): Promise<void> {
 }
 
 async function execute(runtime: Runtime): Promise<void> {
-  const { clock, log, state } = runtime
+  const { clock, log } = runtime
   const settings = getSettings(runtime.env)
   maskSecrets(settings.credentials)
   const credential = runtime.credentials(settings, log, clock)
@@ -83,57 +90,75 @@ async function execute(runtime: Runtime): Promise<void> {
     await core.group('Assuming the RAM role with OIDC', () => credential.getCredential())
   }
   const ecs = runtime.connect(settings, log, credential)
+  const cancellation = new RunCancellation(runtime.signals, log, (executionId) =>
+    requestCancel(ecs, executionId, runtime, clock.now() + CANCEL_ON_SIGNAL_BUDGET_MS)
+  )
+  try {
+    await build(settings, ecs, cancellation, runtime)
+  } finally {
+    cancellation.dispose()
+  }
+}
+
+async function build(
+  settings: Settings,
+  ecs: EcsClient,
+  cancellation: RunCancellation,
+  runtime: Runtime
+): Promise<void> {
+  const { clock, log, state } = runtime
   const startedAt = clock.now()
   const deadline = startedAt + settings.timeoutMs
-  const abort = new AbortController()
-  const retry = <T>(
-    operation: string,
-    call: () => Promise<T>,
-    resource?: string,
-    until = deadline
-  ): Promise<T> =>
-    withRetry(operation, call, { clock, log, deadline: until, signal: abort.signal }, resource)
+  const retry: Retry = (operation, call, resource, options) =>
+    withRetry(
+      operation,
+      call,
+      {
+        clock,
+        log,
+        deadline,
+        signal: options?.abortable === false ? undefined : cancellation.signal
+      },
+      resource
+    )
+  const context: StartContext = {
+    settings,
+    ecs,
+    retry,
+    clock,
+    log,
+    deadline,
+    signal: cancellation.signal
+  }
 
   log.info(
     `Region ${settings.regionId}, endpoint ${settings.endpoint.protocol}://${settings.endpoint.host}, credentials: ${describeSource(settings.credentials)}`
   )
 
   // 1. The pipeline.
-  let pipelineId = settings.pipelineId
-  if (!pipelineId && settings.pipelineName) {
-    const name = settings.pipelineName
-    pipelineId = await core.group(`Resolving image pipeline "${name}"`, async () => {
-      const found = await retry(
-        'DescribeImagePipelines',
-        () => ecs.findPipelines({ name }),
-        `pipeline named "${name}"`
-      )
-      const exact = found.filter((pipeline) => pipeline.name === name)
-      if (exact.length !== 1) {
-        const listed = found.map((p) => `${p.pipelineId} ("${p.name ?? ''}")`).join(', ')
-        throw new Error(
-          exact.length === 0
-            ? `No image pipeline is named "${name}" in ${settings.regionId}${listed ? `; found: ${listed}` : ''}. Check image-pipeline-name and region-id, or use image-pipeline-id.`
-            : `${exact.length} image pipelines are named "${name}" in ${settings.regionId}: ${exact.map((p) => p.pipelineId).join(', ')}. Use image-pipeline-id to choose one.`
-        )
-      }
-      log.info(`"${name}" is ${exact[0].pipelineId}`)
-      return exact[0].pipelineId
-    })
-  }
+  const name = settings.pipelineName
+  let pipelineId =
+    settings.pipelineId ??
+    (name
+      ? await core.group(`Resolving image pipeline "${name}"`, () => resolvePipeline(context, name))
+      : undefined)
   if (pipelineId) core.setOutput(Outputs.ImagePipelineId, pipelineId)
 
   // 2. The execution: ours, someone else's we attach to, or the one we were given.
   let executionId: string
-  let mode: SummaryFacts['mode']
+  let mode: Mode
   if (settings.executionId) {
     executionId = settings.executionId
     mode = 'waited for'
     log.info(`Waiting for the existing execution ${executionId}`)
   } else {
+    if (cancellation.cancelled)
+      throw new Outcome(
+        'The workflow run was cancelled before a build was started; nothing was started.'
+      )
     const pipeline = pipelineId!
     const started = await core.group(`Starting a build of ${pipeline}`, () =>
-      startOrAdopt(settings, pipeline, ecs, runtime, retry, deadline, abort.signal)
+      startOrAdopt(context, pipeline)
     )
     executionId = started.executionId
     mode = started.mode
@@ -149,52 +174,30 @@ async function execute(runtime: Runtime): Promise<void> {
     state.set(State.Done, 'true')
     return
   }
-  if (owned && settings.cancelOnJobCancel) state.set(State.Guard, 'true')
+  if (owned && settings.cancelOnJobCancel) {
+    // The post step's backstop, and the main step's own guard: at once if the run is being cancelled already.
+    state.set(State.Guard, 'true')
+    cancellation.guard(executionId)
+  }
 
-  // 3. Wait, cancelling our build if the run is cancelled meanwhile.
+  // 3. Wait; a cancelled run ends it (and cancels the build this step guards).
   const expectedEnd =
-    settings.history && pipelineId
+    settings.history && pipelineId && !cancellation.cancelled
       ? await readHistory(ecs, pipelineId, executionId, log)
       : undefined
-  let cancelOnSignal: Promise<string> | undefined
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (abort.signal.aborted) return
-    log.info(`Received ${signal}: the workflow run is being cancelled.`)
-    abort.abort()
-    if (owned && settings.cancelOnJobCancel) {
-      cancelOnSignal = requestCancel(
-        ecs,
-        executionId,
-        runtime,
-        clock.now() + CANCEL_ON_SIGNAL_BUDGET_MS
-      )
-    }
-  }
-  runtime.signals.on('SIGINT', onSignal)
-  runtime.signals.on('SIGTERM', onSignal)
-  let result: WaitResult
-  try {
-    result = await core.group(`Waiting for execution ${executionId}`, () =>
-      waitForExecution({
-        api: ecs,
-        executionId,
-        clock,
-        log,
-        deadline,
-        startedAt,
-        schedule: {
-          minMs: settings.pollIntervalMs,
-          maxMs: settings.maxPollIntervalMs,
-          expectedEnd
-        },
-        signal: abort.signal,
-        onChange: (execution) => publish(execution, startedAt, clock)
-      })
-    )
-  } finally {
-    runtime.signals.off('SIGINT', onSignal)
-    runtime.signals.off('SIGTERM', onSignal)
-  }
+  const result = await core.group(`Waiting for execution ${executionId}`, () =>
+    waitForExecution({
+      api: ecs,
+      executionId,
+      clock,
+      log,
+      deadline,
+      startedAt,
+      schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs, expectedEnd },
+      signal: cancellation.signal,
+      onChange: (execution) => publish(execution, startedAt, clock)
+    })
+  )
   const last = result.execution
   if (last?.pipelineId && !pipelineId) {
     pipelineId = last.pipelineId
@@ -217,11 +220,11 @@ async function execute(runtime: Runtime): Promise<void> {
 
   // 4. The outcome.
   if (result.outcome === 'aborted') {
-    const note = cancelOnSignal
-      ? await cancelOnSignal
-      : owned
+    const note =
+      (await cancellation.outcome()) ??
+      (owned
         ? 'cancel-on-job-cancel is false: the build was left running'
-        : 'this step did not start it, so it was left running'
+        : 'this step did not start it, so it was left running')
     await writeSummary({ ...facts, note: `The workflow run was cancelled; ${note}.` }, log)
     state.set(State.Done, 'true')
     throw new Outcome(
@@ -269,114 +272,6 @@ async function execute(runtime: Runtime): Promise<void> {
       ? `${detail}. The image was created, but copying, sharing or clean-up failed; set allow-partial-success: true to accept this.`
       : `${detail}.`
   )
-}
-
-/** Starts a build, or follows if-running when the pipeline is busy. */
-async function startOrAdopt(
-  settings: Settings,
-  pipelineId: string,
-  ecs: EcsClient,
-  runtime: Runtime,
-  retry: <T>(operation: string, call: () => Promise<T>, resource?: string) => Promise<T>,
-  deadline: number,
-  signal: AbortSignal
-): Promise<{ executionId: string; mode: SummaryFacts['mode'] }> {
-  const { log, clock } = runtime
-  const resource = `pipeline ${pipelineId}`
-  for (;;) {
-    try {
-      const executionId = await retry(
-        'StartImagePipelineExecution',
-        () =>
-          ecs.startExecution({
-            pipelineId,
-            clientToken: settings.clientToken,
-            tags: settings.tags
-          }),
-        resource
-      )
-      log.info(`Started execution ${executionId} (ClientToken ${settings.clientToken})`)
-      return { executionId, mode: 'started' }
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.code !== 'InvalidImagePipeline.HasRunningExecution')
-        throw error
-    }
-    const running = await retry(
-      'DescribeImagePipelineExecutions',
-      () => ecs.listExecutions({ pipelineId, statuses: RUNNING_STATUSES }),
-      resource
-    )
-    const other = running[0]
-    if (settings.ifRunning === 'fail' || !other) {
-      const which = other ? `execution ${other.executionId} (${other.status})` : 'an execution'
-      throw new Error(
-        `Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`
-      )
-    }
-    if (settings.ifRunning === 'attach') {
-      log.info(
-        `Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); attaching to it (if-running: attach).`
-      )
-      return { executionId: other.executionId, mode: 'attached' }
-    }
-    log.info(
-      `Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`
-    )
-    const waited = await waitForExecution({
-      api: ecs,
-      executionId: other.executionId,
-      clock,
-      log,
-      deadline,
-      startedAt: clock.now(),
-      schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
-      signal
-    })
-    if (waited.outcome !== 'ended') {
-      throw new Error(
-        `Timed out waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`
-      )
-    }
-    log.info(
-      `Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`
-    )
-  }
-}
-
-/**
- * One call for this pipeline's recent successful builds: their durations tell
- * when this one is likely to end, so the wait can poll sparsely until then.
- * Best-effort: without it the schedule is only phase-aware.
- */
-async function readHistory(
-  ecs: EcsClient,
-  pipelineId: string,
-  executionId: string,
-  log: Log
-): Promise<ScheduleOptions['expectedEnd']> {
-  try {
-    const recent = await ecs.listExecutions({
-      pipelineId,
-      statuses: ['SUCCESS'],
-      maxResults: HISTORY_SIZE
-    })
-    const durations = recent
-      .filter((execution) => execution.executionId !== executionId)
-      .map(
-        (execution) =>
-          Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? '')
-      )
-    const window = expectedEndWindow(durations)
-    log.info(
-      window
-        ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
-        : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`
-    )
-    return window
-  } catch (error) {
-    log.debug(`History not read (${describeError(error)}); polling by phase only.`)
-    return undefined
-  }
 }
 
 /** Requests a cancel; returns what happened, in words, and never throws. */

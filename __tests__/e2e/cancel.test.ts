@@ -89,3 +89,34 @@ test('a build this step attached to is never cancelled, not on a cancelled run, 
   expect(errors(again)[0]).toMatch(/this step did not start it, so it was left running/)
   expect(emulator().calls('CancelImagePipelineExecution')).toHaveLength(0)
 })
+
+test('a cancelled run while the start request is in flight: the build is cancelled as soon as its ID arrives', async () => {
+  emulator().planNext(TEST_PIPELINE_ID, LONG_BUILD)
+  emulator().inject({ action: 'StartImagePipelineExecution', kind: 'slow', delayMs: 2000 })
+  const result = await run(emulator(), {}, { post: true, cancelWhen: /::group::Starting a build/ })
+  expect(result.cancelledAt).toBeDefined()
+  expect(result.exitCode).toBe(1)
+  expect(emulator().executions).toHaveLength(1)
+  expect(emulator().calls('CancelImagePipelineExecution')).toHaveLength(1)
+  expect(emulator().calls('CancelImagePipelineExecution')[0].params.ExecutionId).toBe(
+    emulator().executions[0].id
+  )
+  expect(errors(result)[0]).toMatch(
+    /The workflow run was cancelled while waiting for execution exec-\w+ .*a cancel was requested/
+  )
+})
+
+test('a cancelled run during if-running: wait starts nothing', async () => {
+  emulator().seedExecution(TEST_PIPELINE_ID, LONG_BUILD)
+  const result = await run(
+    emulator(),
+    { 'if-running': 'wait' },
+    { post: true, cancelWhen: /waiting for it to end/ }
+  )
+  expect(result.exitCode).toBe(1)
+  expect(errors(result)[0]).toMatch(
+    /cancelled while waiting for execution exec-\w+ of pipeline .* to end \(if-running: wait\); nothing was started/
+  )
+  expect(emulator().executions).toHaveLength(1)
+  expect(emulator().calls('CancelImagePipelineExecution')).toHaveLength(0)
+})

@@ -44069,7 +44069,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4485:
+/***/ 9862:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48060,25 +48060,6 @@ function inputs_getSettings(env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-/**
- * What the main step tells the post step (GITHUB_STATE), behind a small
- * interface so the post step's logic is testable without the runner.
- */
-
-const state_State = {
-    ExecutionId: 'execution-id',
-    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
-    Guard: 'guard',
-    /** 'true' once the main step no longer needs the post step. */
-    Done: 'done',
-    CancelRequested: 'cancel-requested'
-};
-const state_actionsState = {
-    get: (name) => getState(name),
-    set: (name, value) => saveState(name, value)
-};
-
 ;// CONCATENATED MODULE: ./src/status.ts
 /**
  * Execution statuses, as listed on the DescribeImagePipelineExecutions page
@@ -48122,71 +48103,6 @@ function status_isKnown(status) {
 /** Phases after which the end is near (the image exists; copies and clean-up remain). */
 function isLatePhase(status) {
     return status === 'DISTRIBUTING' || status === 'RELEASING' || status === 'CANCELLING';
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The job summary's markdown, as a pure function of what happened. One section
- * per execution: pipeline, region, execution, final status, image, duration,
- * message, and the timeline of statuses seen.
- */
-
-
-const ICONS = {
-    SUCCESS: '✅',
-    PARTITION_SUCCESS: '⚠️',
-    FAILED: '❌',
-    TEST_FAILED: '❌',
-    CANCELLED: '⏹️'
-};
-/** Escapes what would break a table cell or inject markup. */
-function cell(value) {
-    if (value === undefined || value === '')
-        return '–';
-    return value
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|')
-        .replace(/\r?\n/g, '<br>');
-}
-function clock(ms) {
-    return new Date(ms)
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d{3}Z$/, ' UTC');
-}
-function summary_renderSummary(facts) {
-    const status = facts.status ?? 'UNKNOWN';
-    const pipeline = facts.pipelineName && facts.pipelineId
-        ? `${cell(facts.pipelineName)} (\`${facts.pipelineId}\`)`
-        : facts.pipelineId
-            ? `\`${facts.pipelineId}\``
-            : cell(facts.pipelineName);
-    const lines = [
-        `### ${ICONS[status] ?? '⏳'} ECS image build ${cell(status)}`,
-        '',
-        '| | |',
-        '| --- | --- |',
-        `| Pipeline | ${pipeline} |`,
-        `| Region | ${cell(facts.regionId)} |`,
-        `| Execution | \`${facts.executionId}\` (${facts.mode}) |`,
-        `| Status | ${cell(status)} |`,
-        `| Image | ${facts.imageId ? `\`${facts.imageId}\`` : '–'} |`,
-        `| Duration | ${formatDuration(facts.durationMs)} |`,
-        `| Message | ${cell(facts.message)} |`
-    ];
-    if (facts.note)
-        lines.push('', `> ${cell(facts.note)}`);
-    if (facts.timeline.length) {
-        lines.push('', '| Status | Seen from | Lasted |', '| --- | --- | --- |');
-        facts.timeline.forEach((entry, index) => {
-            // The final status of an ended build has no duration: it is where things stay.
-            const final = index === facts.timeline.length - 1 && isTerminal(entry.status);
-            lines.push(`| ${cell(entry.status)} | ${clock(entry.since)} | ${final ? '–' : formatDuration(entry.until - entry.since)} |`);
-        });
-    }
-    return lines.join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
@@ -48282,11 +48198,194 @@ async function wait_waitForExecution(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/start.ts
+
+
+
+
+
+const HISTORY_SIZE = 10;
+/** Resolves image-pipeline-name; none or several matches is an error that lists what was found. */
+async function start_resolvePipeline({ settings, ecs, retry, log }, name) {
+    const found = await retry('DescribeImagePipelines', () => ecs.findPipelines({ name }), `pipeline named "${name}"`);
+    const exact = found.filter((pipeline) => pipeline.name === name);
+    if (exact.length !== 1) {
+        const listed = found.map((p) => `${p.pipelineId} ("${p.name ?? ''}")`).join(', ');
+        throw new Error(exact.length === 0
+            ? `No image pipeline is named "${name}" in ${settings.regionId}${listed ? `; found: ${listed}` : ''}. Check image-pipeline-name and region-id, or use image-pipeline-id.`
+            : `${exact.length} image pipelines are named "${name}" in ${settings.regionId}: ${exact.map((p) => p.pipelineId).join(', ')}. Use image-pipeline-id to choose one.`);
+    }
+    log.info(`"${name}" is ${exact[0].pipelineId}`);
+    return exact[0].pipelineId;
+}
+/** Starts a build, or follows if-running when the pipeline is busy. */
+async function start_startOrAdopt(context, pipelineId) {
+    const { settings, ecs, retry, clock, log, deadline, signal } = context;
+    const resource = `pipeline ${pipelineId}`;
+    for (;;) {
+        try {
+            // Not abortable: a start whose answer is pending may have been applied, and
+            // only its ID lets a cancelled run cancel it. The same ClientToken makes
+            // every retry safe.
+            const executionId = await retry('StartImagePipelineExecution', () => ecs.startExecution({
+                pipelineId,
+                clientToken: settings.clientToken,
+                tags: settings.tags
+            }), resource, { abortable: false });
+            log.info(`Started execution ${executionId} (ClientToken ${settings.clientToken})`);
+            return { executionId, mode: 'started' };
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.code !== 'InvalidImagePipeline.HasRunningExecution')
+                throw error;
+        }
+        const running = await retry('DescribeImagePipelineExecutions', () => ecs.listExecutions({ pipelineId, statuses: RUNNING_STATUSES }), resource);
+        const other = running[0];
+        if (settings.ifRunning === 'fail' || !other) {
+            const which = other ? `execution ${other.executionId} (${other.status})` : 'an execution';
+            throw new Error(`Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`);
+        }
+        if (settings.ifRunning === 'attach') {
+            log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); attaching to it (if-running: attach).`);
+            return { executionId: other.executionId, mode: 'attached' };
+        }
+        log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`);
+        const waited = await waitForExecution({
+            api: ecs,
+            executionId: other.executionId,
+            clock,
+            log,
+            deadline,
+            startedAt: clock.now(),
+            schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
+            signal
+        });
+        if (waited.outcome === 'aborted') {
+            throw new Error(`The workflow run was cancelled while waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
+        }
+        if (waited.outcome === 'timed_out') {
+            throw new Error(`Timed out waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
+        }
+        log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
+    }
+}
+/**
+ * One call for this pipeline's recent successful builds: their durations tell
+ * when this one is likely to end, so the wait can poll sparsely until then.
+ * Best-effort: without it the schedule is only phase-aware.
+ */
+async function start_readHistory(ecs, pipelineId, executionId, log) {
+    try {
+        const recent = await ecs.listExecutions({
+            pipelineId,
+            statuses: ['SUCCESS'],
+            maxResults: HISTORY_SIZE
+        });
+        const durations = recent
+            .filter((execution) => execution.executionId !== executionId)
+            .map((execution) => Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? ''));
+        const window = expectedEndWindow(durations);
+        log.info(window
+            ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
+            : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`);
+        return window;
+    }
+    catch (error) {
+        log.debug(`History not read (${describeError(error)}); polling by phase only.`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * What the main step tells the post step (GITHUB_STATE), behind a small
+ * interface so the post step's logic is testable without the runner.
+ */
+
+const state_State = {
+    ExecutionId: 'execution-id',
+    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
+    Guard: 'guard',
+    /** 'true' once the main step no longer needs the post step. */
+    Done: 'done',
+    CancelRequested: 'cancel-requested'
+};
+const state_actionsState = {
+    get: (name) => getState(name),
+    set: (name, value) => saveState(name, value)
+};
+
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The job summary's markdown, as a pure function of what happened. One section
+ * per execution: pipeline, region, execution, final status, image, duration,
+ * message, and the timeline of statuses seen.
+ */
+
+
+const ICONS = {
+    SUCCESS: '✅',
+    PARTITION_SUCCESS: '⚠️',
+    FAILED: '❌',
+    TEST_FAILED: '❌',
+    CANCELLED: '⏹️'
+};
+/** Escapes what would break a table cell or inject markup. */
+function cell(value) {
+    if (value === undefined || value === '')
+        return '–';
+    return value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, '<br>');
+}
+function clock(ms) {
+    return new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$/, ' UTC');
+}
+function summary_renderSummary(facts) {
+    const status = facts.status ?? 'UNKNOWN';
+    const pipeline = facts.pipelineName && facts.pipelineId
+        ? `${cell(facts.pipelineName)} (\`${facts.pipelineId}\`)`
+        : facts.pipelineId
+            ? `\`${facts.pipelineId}\``
+            : cell(facts.pipelineName);
+    const lines = [
+        `### ${ICONS[status] ?? '⏳'} ECS image build ${cell(status)}`,
+        '',
+        '| | |',
+        '| --- | --- |',
+        `| Pipeline | ${pipeline} |`,
+        `| Region | ${cell(facts.regionId)} |`,
+        `| Execution | \`${facts.executionId}\` (${facts.mode}) |`,
+        `| Status | ${cell(status)} |`,
+        `| Image | ${facts.imageId ? `\`${facts.imageId}\`` : '–'} |`,
+        `| Duration | ${formatDuration(facts.durationMs)} |`,
+        `| Message | ${cell(facts.message)} |`
+    ];
+    if (facts.note)
+        lines.push('', `> ${cell(facts.note)}`);
+    if (facts.timeline.length) {
+        lines.push('', '| Status | Seen from | Lasted |', '| --- | --- | --- |');
+        facts.timeline.forEach((entry, index) => {
+            // The final status of an ended build has no duration: it is where things stay.
+            const final = index === facts.timeline.length - 1 && isTerminal(entry.status);
+            lines.push(`| ${cell(entry.status)} | ${clock(entry.since)} | ${final ? '–' : formatDuration(entry.until - entry.since)} |`);
+        });
+    }
+    return lines.join('\n') + '\n';
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * Wires the modules together: settings → pipeline → start (or attach) → wait →
  * outputs, summary, outcome. The only place that calls core.setFailed, once.
  */
+
 
 
 
@@ -48320,7 +48419,6 @@ class Outcome extends (/* unused pure expression or super */ null && (Error)) {
 /** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
 const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000;
 const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000;
-const HISTORY_SIZE = 10;
 async function run(overrides = {}) {
     const runtime = {
         clock: systemClock,
@@ -48340,7 +48438,7 @@ async function run(overrides = {}) {
     }
 }
 async function execute(runtime) {
-    const { clock, log, state } = runtime;
+    const { clock, log } = runtime;
     const settings = getSettings(runtime.env);
     maskSecrets(settings.credentials);
     const credential = runtime.credentials(settings, log, clock);
@@ -48349,28 +48447,40 @@ async function execute(runtime) {
         await core.group('Assuming the RAM role with OIDC', () => credential.getCredential());
     }
     const ecs = runtime.connect(settings, log, credential);
+    const cancellation = new RunCancellation(runtime.signals, log, (executionId) => requestCancel(ecs, executionId, runtime, clock.now() + CANCEL_ON_SIGNAL_BUDGET_MS));
+    try {
+        await build(settings, ecs, cancellation, runtime);
+    }
+    finally {
+        cancellation.dispose();
+    }
+}
+async function build(settings, ecs, cancellation, runtime) {
+    const { clock, log, state } = runtime;
     const startedAt = clock.now();
     const deadline = startedAt + settings.timeoutMs;
-    const abort = new AbortController();
-    const retry = (operation, call, resource, until = deadline) => withRetry(operation, call, { clock, log, deadline: until, signal: abort.signal }, resource);
+    const retry = (operation, call, resource, options) => withRetry(operation, call, {
+        clock,
+        log,
+        deadline,
+        signal: options?.abortable === false ? undefined : cancellation.signal
+    }, resource);
+    const context = {
+        settings,
+        ecs,
+        retry,
+        clock,
+        log,
+        deadline,
+        signal: cancellation.signal
+    };
     log.info(`Region ${settings.regionId}, endpoint ${settings.endpoint.protocol}://${settings.endpoint.host}, credentials: ${describeSource(settings.credentials)}`);
     // 1. The pipeline.
-    let pipelineId = settings.pipelineId;
-    if (!pipelineId && settings.pipelineName) {
-        const name = settings.pipelineName;
-        pipelineId = await core.group(`Resolving image pipeline "${name}"`, async () => {
-            const found = await retry('DescribeImagePipelines', () => ecs.findPipelines({ name }), `pipeline named "${name}"`);
-            const exact = found.filter((pipeline) => pipeline.name === name);
-            if (exact.length !== 1) {
-                const listed = found.map((p) => `${p.pipelineId} ("${p.name ?? ''}")`).join(', ');
-                throw new Error(exact.length === 0
-                    ? `No image pipeline is named "${name}" in ${settings.regionId}${listed ? `; found: ${listed}` : ''}. Check image-pipeline-name and region-id, or use image-pipeline-id.`
-                    : `${exact.length} image pipelines are named "${name}" in ${settings.regionId}: ${exact.map((p) => p.pipelineId).join(', ')}. Use image-pipeline-id to choose one.`);
-            }
-            log.info(`"${name}" is ${exact[0].pipelineId}`);
-            return exact[0].pipelineId;
-        });
-    }
+    const name = settings.pipelineName;
+    let pipelineId = settings.pipelineId ??
+        (name
+            ? await core.group(`Resolving image pipeline "${name}"`, () => resolvePipeline(context, name))
+            : undefined);
     if (pipelineId)
         core.setOutput(Outputs.ImagePipelineId, pipelineId);
     // 2. The execution: ours, someone else's we attach to, or the one we were given.
@@ -48382,8 +48492,10 @@ async function execute(runtime) {
         log.info(`Waiting for the existing execution ${executionId}`);
     }
     else {
+        if (cancellation.cancelled)
+            throw new Outcome('The workflow run was cancelled before a build was started; nothing was started.');
         const pipeline = pipelineId;
-        const started = await core.group(`Starting a build of ${pipeline}`, () => startOrAdopt(settings, pipeline, ecs, runtime, retry, deadline, abort.signal));
+        const started = await core.group(`Starting a build of ${pipeline}`, () => startOrAdopt(context, pipeline));
         executionId = started.executionId;
         mode = started.mode;
     }
@@ -48395,46 +48507,26 @@ async function execute(runtime) {
         state.set(State.Done, 'true');
         return;
     }
-    if (owned && settings.cancelOnJobCancel)
+    if (owned && settings.cancelOnJobCancel) {
+        // The post step's backstop, and the main step's own guard: at once if the run is being cancelled already.
         state.set(State.Guard, 'true');
-    // 3. Wait, cancelling our build if the run is cancelled meanwhile.
-    const expectedEnd = settings.history && pipelineId
+        cancellation.guard(executionId);
+    }
+    // 3. Wait; a cancelled run ends it (and cancels the build this step guards).
+    const expectedEnd = settings.history && pipelineId && !cancellation.cancelled
         ? await readHistory(ecs, pipelineId, executionId, log)
         : undefined;
-    let cancelOnSignal;
-    const onSignal = (signal) => {
-        if (abort.signal.aborted)
-            return;
-        log.info(`Received ${signal}: the workflow run is being cancelled.`);
-        abort.abort();
-        if (owned && settings.cancelOnJobCancel) {
-            cancelOnSignal = requestCancel(ecs, executionId, runtime, clock.now() + CANCEL_ON_SIGNAL_BUDGET_MS);
-        }
-    };
-    runtime.signals.on('SIGINT', onSignal);
-    runtime.signals.on('SIGTERM', onSignal);
-    let result;
-    try {
-        result = await core.group(`Waiting for execution ${executionId}`, () => waitForExecution({
-            api: ecs,
-            executionId,
-            clock,
-            log,
-            deadline,
-            startedAt,
-            schedule: {
-                minMs: settings.pollIntervalMs,
-                maxMs: settings.maxPollIntervalMs,
-                expectedEnd
-            },
-            signal: abort.signal,
-            onChange: (execution) => publish(execution, startedAt, clock)
-        }));
-    }
-    finally {
-        runtime.signals.off('SIGINT', onSignal);
-        runtime.signals.off('SIGTERM', onSignal);
-    }
+    const result = await core.group(`Waiting for execution ${executionId}`, () => waitForExecution({
+        api: ecs,
+        executionId,
+        clock,
+        log,
+        deadline,
+        startedAt,
+        schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs, expectedEnd },
+        signal: cancellation.signal,
+        onChange: (execution) => publish(execution, startedAt, clock)
+    }));
     const last = result.execution;
     if (last?.pipelineId && !pipelineId) {
         pipelineId = last.pipelineId;
@@ -48456,11 +48548,10 @@ async function execute(runtime) {
     };
     // 4. The outcome.
     if (result.outcome === 'aborted') {
-        const note = cancelOnSignal
-            ? await cancelOnSignal
-            : owned
+        const note = (await cancellation.outcome()) ??
+            (owned
                 ? 'cancel-on-job-cancel is false: the build was left running'
-                : 'this step did not start it, so it was left running';
+                : 'this step did not start it, so it was left running');
         await writeSummary({ ...facts, note: `The workflow run was cancelled; ${note}.` }, log);
         state.set(State.Done, 'true');
         throw new Outcome(`The workflow run was cancelled while waiting for execution ${executionId} (last status ${last?.status ?? 'unknown'}); ${note}.`);
@@ -48496,77 +48587,6 @@ async function execute(runtime) {
     throw new Outcome(outcome === 'partial'
         ? `${detail}. The image was created, but copying, sharing or clean-up failed; set allow-partial-success: true to accept this.`
         : `${detail}.`);
-}
-/** Starts a build, or follows if-running when the pipeline is busy. */
-async function startOrAdopt(settings, pipelineId, ecs, runtime, retry, deadline, signal) {
-    const { log, clock } = runtime;
-    const resource = `pipeline ${pipelineId}`;
-    for (;;) {
-        try {
-            const executionId = await retry('StartImagePipelineExecution', () => ecs.startExecution({
-                pipelineId,
-                clientToken: settings.clientToken,
-                tags: settings.tags
-            }), resource);
-            log.info(`Started execution ${executionId} (ClientToken ${settings.clientToken})`);
-            return { executionId, mode: 'started' };
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.code !== 'InvalidImagePipeline.HasRunningExecution')
-                throw error;
-        }
-        const running = await retry('DescribeImagePipelineExecutions', () => ecs.listExecutions({ pipelineId, statuses: RUNNING_STATUSES }), resource);
-        const other = running[0];
-        if (settings.ifRunning === 'fail' || !other) {
-            const which = other ? `execution ${other.executionId} (${other.status})` : 'an execution';
-            throw new Error(`Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`);
-        }
-        if (settings.ifRunning === 'attach') {
-            log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); attaching to it (if-running: attach).`);
-            return { executionId: other.executionId, mode: 'attached' };
-        }
-        log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`);
-        const waited = await waitForExecution({
-            api: ecs,
-            executionId: other.executionId,
-            clock,
-            log,
-            deadline,
-            startedAt: clock.now(),
-            schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
-            signal
-        });
-        if (waited.outcome !== 'ended') {
-            throw new Error(`Timed out waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
-        }
-        log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
-    }
-}
-/**
- * One call for this pipeline's recent successful builds: their durations tell
- * when this one is likely to end, so the wait can poll sparsely until then.
- * Best-effort: without it the schedule is only phase-aware.
- */
-async function readHistory(ecs, pipelineId, executionId, log) {
-    try {
-        const recent = await ecs.listExecutions({
-            pipelineId,
-            statuses: ['SUCCESS'],
-            maxResults: HISTORY_SIZE
-        });
-        const durations = recent
-            .filter((execution) => execution.executionId !== executionId)
-            .map((execution) => Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? ''));
-        const window = expectedEndWindow(durations);
-        log.info(window
-            ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
-            : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`);
-        return window;
-    }
-    catch (error) {
-        log.debug(`History not read (${describeError(error)}); polling by phase only.`);
-        return undefined;
-    }
 }
 /** Requests a cancel; returns what happened, in words, and never throws. */
 async function requestCancel(ecs, executionId, runtime, until) {
@@ -48657,7 +48677,7 @@ async function cleanup(overrides = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4485);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9862);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 
