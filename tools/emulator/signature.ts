@@ -31,6 +31,17 @@ export function percentEncode(value: string): string {
   )
 }
 
+const UNKNOWN_KEY: Verdict = {
+  ok: false,
+  code: 'InvalidAccessKeyId.NotFound',
+  message: 'Specified access key is not found.'
+}
+const MISMATCH: Verdict = {
+  ok: false,
+  code: 'SignatureDoesNotMatch',
+  message: 'Specified signature is not matched with our calculation.'
+}
+
 function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex')
 }
@@ -67,11 +78,7 @@ export function verifyV3(
   const [, accessKeyId, signedHeaderList, signature] = match
   const secret = secretOf(accessKeyId)
   if (secret === undefined) {
-    return {
-      ok: false,
-      code: 'InvalidAccessKeyId.NotFound',
-      message: 'Specified access key is not found.'
-    }
+    return UNKNOWN_KEY
   }
   const signedHeaders = signedHeaderList.split(';')
   // Every x-acs-* header, host and content-type must be signed.
@@ -107,11 +114,7 @@ export function verifyV3(
   const stringToSign = `ACS3-HMAC-SHA256\n${sha256Hex(canonicalRequest)}`
   const expected = createHmac('sha256', secret).update(stringToSign).digest('hex')
   if (!equal(expected, signature)) {
-    return {
-      ok: false,
-      code: 'SignatureDoesNotMatch',
-      message: 'Specified signature is not matched with our calculation.'
-    }
+    return MISMATCH
   }
   return {
     ok: true,
@@ -143,21 +146,13 @@ export function verifyV2(
   }
   const secret = secretOf(accessKeyId)
   if (secret === undefined) {
-    return {
-      ok: false,
-      code: 'InvalidAccessKeyId.NotFound',
-      message: 'Specified access key is not found.'
-    }
+    return UNKNOWN_KEY
   }
   const pairs = Object.entries(params).filter(([key]) => key !== 'Signature')
   const stringToSign = `${method.toUpperCase()}&${percentEncode('/')}&${percentEncode(canonicalQuery(pairs))}`
   const expected = createHmac('sha1', `${secret}&`).update(stringToSign).digest('base64')
   if (!equal(expected, signature)) {
-    return {
-      ok: false,
-      code: 'SignatureDoesNotMatch',
-      message: 'Specified signature is not matched with our calculation.'
-    }
+    return MISMATCH
   }
   return { ok: true, accessKeyId, style: 'V2', securityToken: params.SecurityToken }
 }
