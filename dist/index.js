@@ -48307,10 +48307,12 @@ async function startOrAdopt(context, pipelineId) {
             if (!(error instanceof ApiError) || error.code !== 'InvalidImagePipeline.HasRunningExecution')
                 throw error;
         }
-        const running = await retry('DescribeImagePipelineExecutions', () => ecs.listExecutions({ pipelineId, statuses: RUNNING_STATUSES }), resource);
-        const other = running[0];
+        const running = await retry('DescribeImagePipelineExecutions', 
+        // The newest page, unfiltered: a running status this action does not know still counts.
+        () => ecs.listExecutions({ pipelineId, maxResults: 50 }), resource);
+        const other = running.find((execution) => !isTerminal(execution.status));
         if (settings.ifRunning === 'fail' || !other) {
-            const which = other ? `execution ${other.executionId} (${other.status})` : 'an execution';
+            const which = other ? `execution ${other.executionId} (${other.status})` : 'execution';
             throw new Error(`Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`);
         }
         if (settings.ifRunning === 'attach') {

@@ -8,7 +8,7 @@ import type { EcsClient } from './ecs.js'
 import { ApiError, describeError } from './errors.js'
 import type { Settings } from './inputs.js'
 import { expectedEndWindow, type ScheduleOptions } from './schedule.js'
-import { RUNNING_STATUSES } from './status.js'
+import { isTerminal } from './status.js'
 import { waitForExecution } from './wait.js'
 
 /** Calls with the retry policy (retry.ts) bound to the run's deadline; `abortable: false` keeps retrying through a cancelled run. */
@@ -87,12 +87,13 @@ export async function startOrAdopt(
     }
     const running = await retry(
       'DescribeImagePipelineExecutions',
-      () => ecs.listExecutions({ pipelineId, statuses: RUNNING_STATUSES }),
+      // The newest page, unfiltered: a running status this action does not know still counts.
+      () => ecs.listExecutions({ pipelineId, maxResults: 50 }),
       resource
     )
-    const other = running[0]
+    const other = running.find((execution) => !isTerminal(execution.status))
     if (settings.ifRunning === 'fail' || !other) {
-      const which = other ? `execution ${other.executionId} (${other.status})` : 'an execution'
+      const which = other ? `execution ${other.executionId} (${other.status})` : 'execution'
       throw new Error(
         `Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`
       )

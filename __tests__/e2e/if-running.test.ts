@@ -86,3 +86,14 @@ test('execution-id that does not exist fails after the grace period with a clear
     /Timed out after 3s waiting for execution exec-nothere \(last status unknown\)/
   )
 })
+
+test('a running execution in a status the action does not know is still found (attach)', async () => {
+  const theirs = emulator().seedExecution(TEST_PIPELINE_ID, {
+    steps: [{ status: 'VALIDATING', ms: 1500 }],
+    imageId: 'm-validated'
+  })
+  const result = await run(emulator(), { 'if-running': 'attach' })
+  expect(result.exitCode).toBe(0)
+  expect(result.outputs).toMatchObject({ 'execution-id': theirs.id, 'image-id': 'm-validated' })
+  expect(result.stdout).toContain(`busy with execution ${theirs.id} (VALIDATING)`)
+})

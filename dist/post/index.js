@@ -48067,7 +48067,7 @@ function inputs_getSettings(env = process.env) {
  * is treated as running: the service may add phases, and a new phase must never
  * crash a wait for a build that is still going.
  */
-const status_RUNNING_STATUSES = (/* unused pure expression or super */ null && ([
+const RUNNING_STATUSES = (/* unused pure expression or super */ null && ([
     'PREPARING',
     'REPAIRING',
     'BUILDING',
@@ -48097,7 +48097,7 @@ function status_isTerminal(status) {
     return status_outcomeOf(status) !== 'running';
 }
 function status_isKnown(status) {
-    return (status_RUNNING_STATUSES.includes(status) ||
+    return (RUNNING_STATUSES.includes(status) ||
         TERMINAL_STATUSES.includes(status));
 }
 /** Phases after which the end is near (the image exists; copies and clean-up remain). */
@@ -48239,10 +48239,12 @@ async function start_startOrAdopt(context, pipelineId) {
             if (!(error instanceof ApiError) || error.code !== 'InvalidImagePipeline.HasRunningExecution')
                 throw error;
         }
-        const running = await retry('DescribeImagePipelineExecutions', () => ecs.listExecutions({ pipelineId, statuses: RUNNING_STATUSES }), resource);
-        const other = running[0];
+        const running = await retry('DescribeImagePipelineExecutions', 
+        // The newest page, unfiltered: a running status this action does not know still counts.
+        () => ecs.listExecutions({ pipelineId, maxResults: 50 }), resource);
+        const other = running.find((execution) => !isTerminal(execution.status));
         if (settings.ifRunning === 'fail' || !other) {
-            const which = other ? `execution ${other.executionId} (${other.status})` : 'an execution';
+            const which = other ? `execution ${other.executionId} (${other.status})` : 'execution';
             throw new Error(`Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`);
         }
         if (settings.ifRunning === 'attach') {
