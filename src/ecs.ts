@@ -169,5 +169,3 @@ export function parsePipelines(body: unknown): Pipeline[] {
       : []
   })
 }
-
-export type { CredentialSource }

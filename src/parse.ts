@@ -10,13 +10,6 @@ export function text(value: unknown): string | undefined {
   return result
 }
 
-export function integer(value: unknown): number | undefined {
-  const raw = text(value)
-  if (raw === undefined) return undefined
-  const result = Number(raw)
-  return Number.isFinite(result) ? Math.trunc(result) : undefined
-}
-
 export function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)

@@ -46,8 +46,3 @@ export function isKnown(status: string): boolean {
     (TERMINAL_STATUSES as readonly string[]).includes(status)
   )
 }
-
-/** Phases after which the end is near (the image exists; copies and clean-up remain). */
-export function isLatePhase(status: string): boolean {
-  return status === 'DISTRIBUTING' || status === 'RELEASING' || status === 'CANCELLING'
-}

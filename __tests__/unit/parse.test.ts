@@ -1,7 +1,7 @@
 import { expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parseExecutions, parsePipelines } from '../../src/ecs.js'
-import { integer, text } from '../../src/parse.js'
+import { text } from '../../src/parse.js'
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../__fixtures__/api/${name}`, import.meta.url), 'utf8'))
@@ -16,16 +16,6 @@ test.each([
   [42, '42']
 ])('text(%p) is %p', (value, expected) => {
   expect(text(value)).toBe(expected)
-})
-
-test.each([
-  ['50', 50],
-  [50, 50],
-  ['null', undefined],
-  ['abc', undefined],
-  ['7.9', 7]
-])('integer(%p) is %p', (value, expected) => {
-  expect(integer(value)).toBe(expected)
 })
 
 test('the vendor sample response parses, "null" tags dropped', () => {

@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals'
-import { isKnown, isLatePhase, isTerminal, outcomeOf } from '../../src/status.js'
+import { isKnown, isTerminal, outcomeOf } from '../../src/status.js'
 
 test.each([
   ['PREPARING', 'running', false],
@@ -24,13 +24,4 @@ test('unknown statuses are not known, listed ones are', () => {
   expect(isKnown('VALIDATING')).toBe(false)
   expect(isKnown('TESTING')).toBe(true)
   expect(isKnown('CANCELLED')).toBe(true)
-})
-
-test('late phases', () => {
-  expect(['DISTRIBUTING', 'RELEASING', 'BUILDING', 'SUCCESS'].map(isLatePhase)).toEqual([
-    true,
-    true,
-    false,
-    false
-  ])
 })

@@ -47271,13 +47271,6 @@ function parse_text(value) {
         return undefined;
     return result;
 }
-function integer(value) {
-    const raw = parse_text(value);
-    if (raw === undefined)
-        return undefined;
-    const result = Number(raw);
-    return Number.isFinite(result) ? Math.trunc(result) : undefined;
-}
 function record(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value)
         ? value
@@ -48099,10 +48092,6 @@ function status_isTerminal(status) {
 function status_isKnown(status) {
     return (RUNNING_STATUSES.includes(status) ||
         TERMINAL_STATUSES.includes(status));
-}
-/** Phases after which the end is near (the image exists; copies and clean-up remain). */
-function isLatePhase(status) {
-    return status === 'DISTRIBUTING' || status === 'RELEASING' || status === 'CANCELLING';
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
