@@ -13,6 +13,7 @@ import { ApiError, describeError } from './errors.js'
 import { getSettings, type Settings } from './inputs.js'
 import { withRetry } from './retry.js'
 import {
+  lookUpPipelineName,
   type Mode,
   readHistory,
   resolvePipeline,
@@ -205,9 +206,15 @@ async function build(
   }
   const durationMs = clock.now() - startedAt
   core.setOutput(Outputs.DurationSeconds, String(Math.round(durationMs / 1000)))
+  // The summary names the pipeline; on a cancelled run, no time is spent on that.
+  const pipelineName =
+    settings.pipelineName ??
+    (pipelineId && result.outcome !== 'aborted'
+      ? await lookUpPipelineName(ecs, pipelineId, log)
+      : undefined)
   const facts: SummaryFacts = {
     pipelineId,
-    pipelineName: settings.pipelineName,
+    pipelineName,
     regionId: settings.regionId,
     executionId,
     status: last?.status,

@@ -168,3 +168,18 @@ export async function readHistory(
     return undefined
   }
 }
+
+/** The pipeline's name, for the summary: one attempt, and nothing lost without it (e.g. no ecs:DescribeImagePipelines). */
+export async function lookUpPipelineName(
+  ecs: EcsClient,
+  pipelineId: string,
+  log: Log
+): Promise<string | undefined> {
+  try {
+    const [pipeline] = await ecs.findPipelines({ pipelineIds: [pipelineId] })
+    return pipeline?.pipelineId === pipelineId ? pipeline.name : undefined
+  } catch (error) {
+    log.debug(`Pipeline name not read (${describeError(error)}); the summary shows the ID alone.`)
+    return undefined
+  }
+}

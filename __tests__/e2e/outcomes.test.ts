@@ -20,7 +20,7 @@ test('SUCCESS: the step passes with every output, and the summary tells the stor
   })
   expect(Number(result.outputs['duration-seconds'])).toBeLessThan(10)
   for (const row of [
-    '| Pipeline | `ip-',
+    `| Pipeline | golden-ubuntu (\`${TEST_PIPELINE_ID}\`) |`,
     '| Region | cn-hangzhou |',
     `| Execution | \`${execution.id}\` (started) |`,
     '| Status | SUCCESS |',
@@ -139,4 +139,12 @@ test('wait: false starts the build, sets execution-id and returns at once', asyn
   // The post step leaves a build that was meant to go on alone.
   expect(result.post?.exitCode).toBe(0)
   expect(emulator().calls('CancelImagePipelineExecution')).toHaveLength(0)
+})
+
+test('without the pipeline name (DescribeImagePipelines refused), the summary shows the ID alone', async () => {
+  emulator().inject({ action: 'DescribeImagePipelines', kind: 'http503' })
+  const result = await run(emulator())
+  expect(result.exitCode).toBe(0)
+  expect(result.summary).toContain(`| Pipeline | \`${TEST_PIPELINE_ID}\` |`)
+  expect(emulator().calls('DescribeImagePipelines')).toHaveLength(1)
 })

@@ -48286,6 +48286,17 @@ async function start_readHistory(ecs, pipelineId, executionId, log) {
         return undefined;
     }
 }
+/** The pipeline's name, for the summary: one attempt, and nothing lost without it (e.g. no ecs:DescribeImagePipelines). */
+async function start_lookUpPipelineName(ecs, pipelineId, log) {
+    try {
+        const [pipeline] = await ecs.findPipelines({ pipelineIds: [pipelineId] });
+        return pipeline?.pipelineId === pipelineId ? pipeline.name : undefined;
+    }
+    catch (error) {
+        log.debug(`Pipeline name not read (${describeError(error)}); the summary shows the ID alone.`);
+        return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/state.ts
 /**
@@ -48525,9 +48536,14 @@ async function build(settings, ecs, cancellation, runtime) {
     }
     const durationMs = clock.now() - startedAt;
     core.setOutput(Outputs.DurationSeconds, String(Math.round(durationMs / 1000)));
+    // The summary names the pipeline; on a cancelled run, no time is spent on that.
+    const pipelineName = settings.pipelineName ??
+        (pipelineId && result.outcome !== 'aborted'
+            ? await lookUpPipelineName(ecs, pipelineId, log)
+            : undefined);
     const facts = {
         pipelineId,
-        pipelineName: settings.pipelineName,
+        pipelineName,
         regionId: settings.regionId,
         executionId,
         status: last?.status,
