@@ -44073,7 +44073,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5842);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7676);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -44082,7 +44082,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5842:
+/***/ 7676:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47773,18 +47773,8 @@ function checkTag({ key, value }) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Every input, parsed once into one typed, validated settings object. The only
- * file that reads inputs. A bad input throws an InputError naming it, before any
- * request is sent.
- */
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/input-names.ts
+/** The names users type in their workflows (SPEC.md): code and tests share them. */
 const Inputs = {
     RegionId: 'region-id',
     ImagePipelineId: 'image-pipeline-id',
@@ -47811,11 +47801,137 @@ const Inputs = {
     StsEndpoint: 'sts-endpoint',
     Endpoint: 'endpoint'
 };
+
+;// CONCATENATED MODULE: ./src/credential-settings.ts
+/**
+ * Which credentials this run uses, from the credential inputs and the
+ * environment. Inputs are read through `read` (inputs.ts owns core.getInput).
+ */
+
+
+const MIN_SESSION_SECONDS = 900;
+const MAX_SESSION_SECONDS = 43_200;
+function checkSessionName(sessionName) {
+    if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName)) {
+        throw new InputError(Inputs.RoleSessionName, `"${sessionName}" must be 2 to 64 characters of A-Z a-z 0-9 . @ _ -`);
+    }
+}
+/** A valid RoleSessionName (2–64 of A-Za-z0-9.@_-) derived from the run. */
+function deriveSessionName(env) {
+    const raw = `github-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+    return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64);
+}
+function sessionSeconds(read) {
+    const text = read(Inputs.RoleSessionExpiration) ?? '3600';
+    const seconds = Number(text);
+    if (!Number.isInteger(seconds) ||
+        seconds < MIN_SESSION_SECONDS ||
+        seconds > MAX_SESSION_SECONDS) {
+        throw new InputError(Inputs.RoleSessionExpiration, `must be a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}, not "${text}"`);
+    }
+    return seconds;
+}
+/**
+ * The one credential source this run uses, in a fixed order, none probed:
+ * 1. role-to-assume + oidc-provider-arn (GitHub OIDC);
+ * 2. access-key-id + access-key-secret (+ security-token) inputs;
+ * 3. ALIBABA_CLOUD_ACCESS_KEY_ID + _SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
+ * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
+ */
+function credentialSettings(read, env) {
+    const optional = read;
+    const accessKeyId = optional(Inputs.AccessKeyId);
+    const accessKeySecret = optional(Inputs.AccessKeySecret);
+    const securityToken = optional(Inputs.SecurityToken);
+    const roleArn = optional(Inputs.RoleToAssume);
+    const providerArn = optional(Inputs.OidcProviderArn);
+    if (roleArn || providerArn) {
+        if (!roleArn)
+            throw new InputError(Inputs.RoleToAssume, `is required with ${Inputs.OidcProviderArn}`);
+        if (!providerArn)
+            throw new InputError(Inputs.OidcProviderArn, `is required with ${Inputs.RoleToAssume}`);
+        if (accessKeyId || accessKeySecret) {
+            throw new InputError(Inputs.RoleToAssume, `cannot be combined with ${Inputs.AccessKeyId}/${Inputs.AccessKeySecret}; choose one way to authenticate`);
+        }
+        if (!/^acs:ram::\d+:role\/.+/i.test(roleArn)) {
+            throw new InputError(Inputs.RoleToAssume, `"${roleArn}" is not a RAM role ARN (acs:ram::<account-id>:role/<name>)`);
+        }
+        if (!/^acs:ram::\d+:oidc-provider\/.+/i.test(providerArn)) {
+            throw new InputError(Inputs.OidcProviderArn, `"${providerArn}" is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`);
+        }
+        const sessionName = optional(Inputs.RoleSessionName) ?? deriveSessionName(env);
+        checkSessionName(sessionName);
+        const durationSeconds = sessionSeconds(read);
+        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+            throw new InputError(Inputs.RoleToAssume, 'needs the job\'s GitHub ID token, but the runner did not offer one (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add "permissions: id-token: write" to the workflow or the job');
+        }
+        return {
+            kind: 'oidc',
+            roleArn,
+            providerArn,
+            sessionName,
+            durationSeconds,
+            token: { source: 'github', audience: optional(Inputs.Audience) ?? 'sts.aliyuncs.com' }
+        };
+    }
+    if (accessKeyId || accessKeySecret || securityToken) {
+        if (!accessKeyId)
+            throw new InputError(Inputs.AccessKeyId, `is required with ${accessKeySecret ? Inputs.AccessKeySecret : Inputs.SecurityToken}`);
+        if (!accessKeySecret)
+            throw new InputError(Inputs.AccessKeySecret, `is required with ${Inputs.AccessKeyId}`);
+        return { kind: 'static', source: 'inputs', accessKeyId, accessKeySecret, securityToken };
+    }
+    const envId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
+    const envSecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
+    if (envId && envSecret) {
+        return {
+            kind: 'static',
+            source: 'environment',
+            accessKeyId: envId,
+            accessKeySecret: envSecret,
+            securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim() || undefined
+        };
+    }
+    // The vendor's OIDC variables (a token file kept fresh by whatever wrote it).
+    const envRole = env.ALIBABA_CLOUD_ROLE_ARN?.trim();
+    const envProvider = env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN?.trim();
+    const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim();
+    if (envRole && envProvider && envTokenFile) {
+        const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
+            optional(Inputs.RoleSessionName) ||
+            deriveSessionName(env);
+        checkSessionName(sessionName);
+        return {
+            kind: 'oidc',
+            roleArn: envRole,
+            providerArn: envProvider,
+            sessionName,
+            durationSeconds: sessionSeconds(read),
+            token: { source: 'file', path: envTokenFile }
+        };
+    }
+    throw new InputError(Inputs.AccessKeyId, `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`);
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Every input, parsed once into one typed, validated settings object. The only
+ * file that reads inputs. A bad input throws an InputError naming it, before any
+ * request is sent.
+ */
+
+
+
+
+
+
+
+
+
+
 /** Not an input (SPEC.md fixes those): the environment variable that switches history off. */
 const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
 const MIN_POLL_INTERVAL_MS = 1000;
-const MIN_SESSION_SECONDS = 900;
-const MAX_SESSION_SECONDS = 43_200;
 function input(name) {
     return getInput(name).trim();
 }
@@ -47905,105 +48021,6 @@ function deriveClientToken(env, regionId, pipeline) {
         .digest('hex');
     return `gha-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${digest.slice(0, 24)}`.slice(0, 64);
 }
-/** A valid RoleSessionName (2–64 of A-Za-z0-9.@_-) derived from the run. */
-function deriveSessionName(env) {
-    const raw = `github-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
-    return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64);
-}
-function sessionSeconds() {
-    const text = input(Inputs.RoleSessionExpiration) || '3600';
-    const seconds = Number(text);
-    if (!Number.isInteger(seconds) ||
-        seconds < MIN_SESSION_SECONDS ||
-        seconds > MAX_SESSION_SECONDS) {
-        throw new InputError(Inputs.RoleSessionExpiration, `must be a whole number of seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}, not "${text}"`);
-    }
-    return seconds;
-}
-/**
- * The one credential source this run uses, in a fixed order, none probed:
- * 1. role-to-assume + oidc-provider-arn (GitHub OIDC);
- * 2. access-key-id + access-key-secret (+ security-token) inputs;
- * 3. ALIBABA_CLOUD_ACCESS_KEY_ID + _SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
- * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
- */
-function credentialSettings(env) {
-    const accessKeyId = optional(Inputs.AccessKeyId);
-    const accessKeySecret = optional(Inputs.AccessKeySecret);
-    const securityToken = optional(Inputs.SecurityToken);
-    const roleArn = optional(Inputs.RoleToAssume);
-    const providerArn = optional(Inputs.OidcProviderArn);
-    if (roleArn || providerArn) {
-        if (!roleArn)
-            throw new InputError(Inputs.RoleToAssume, `is required with ${Inputs.OidcProviderArn}`);
-        if (!providerArn)
-            throw new InputError(Inputs.OidcProviderArn, `is required with ${Inputs.RoleToAssume}`);
-        if (accessKeyId || accessKeySecret) {
-            throw new InputError(Inputs.RoleToAssume, `cannot be combined with ${Inputs.AccessKeyId}/${Inputs.AccessKeySecret}; choose one way to authenticate`);
-        }
-        if (!/^acs:ram::\d+:role\/.+/i.test(roleArn)) {
-            throw new InputError(Inputs.RoleToAssume, `"${roleArn}" is not a RAM role ARN (acs:ram::<account-id>:role/<name>)`);
-        }
-        if (!/^acs:ram::\d+:oidc-provider\/.+/i.test(providerArn)) {
-            throw new InputError(Inputs.OidcProviderArn, `"${providerArn}" is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`);
-        }
-        const sessionName = optional(Inputs.RoleSessionName) ?? deriveSessionName(env);
-        if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName)) {
-            throw new InputError(Inputs.RoleSessionName, `"${sessionName}" must be 2 to 64 characters of A-Z a-z 0-9 . @ _ -`);
-        }
-        const durationSeconds = sessionSeconds();
-        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-            throw new InputError(Inputs.RoleToAssume, 'needs the job\'s GitHub ID token, but the runner did not offer one (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add "permissions: id-token: write" to the workflow or the job');
-        }
-        return {
-            kind: 'oidc',
-            roleArn,
-            providerArn,
-            sessionName,
-            durationSeconds,
-            token: { source: 'github', audience: optional(Inputs.Audience) ?? 'sts.aliyuncs.com' }
-        };
-    }
-    if (accessKeyId || accessKeySecret || securityToken) {
-        if (!accessKeyId)
-            throw new InputError(Inputs.AccessKeyId, `is required with ${accessKeySecret ? Inputs.AccessKeySecret : Inputs.SecurityToken}`);
-        if (!accessKeySecret)
-            throw new InputError(Inputs.AccessKeySecret, `is required with ${Inputs.AccessKeyId}`);
-        return { kind: 'static', source: 'inputs', accessKeyId, accessKeySecret, securityToken };
-    }
-    const envId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
-    const envSecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
-    if (envId && envSecret) {
-        return {
-            kind: 'static',
-            source: 'environment',
-            accessKeyId: envId,
-            accessKeySecret: envSecret,
-            securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim() || undefined
-        };
-    }
-    // The vendor's OIDC variables (a token file kept fresh by whatever wrote it).
-    const envRole = env.ALIBABA_CLOUD_ROLE_ARN?.trim();
-    const envProvider = env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN?.trim();
-    const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim();
-    if (envRole && envProvider && envTokenFile) {
-        const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
-            optional(Inputs.RoleSessionName) ||
-            deriveSessionName(env);
-        if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName)) {
-            throw new InputError(Inputs.RoleSessionName, `"${sessionName}" must be 2 to 64 characters of A-Z a-z 0-9 . @ _ -`);
-        }
-        return {
-            kind: 'oidc',
-            roleArn: envRole,
-            providerArn: envProvider,
-            sessionName,
-            durationSeconds: sessionSeconds(),
-            token: { source: 'file', path: envTokenFile }
-        };
-    }
-    throw new InputError(Inputs.AccessKeyId, `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`);
-}
 function getSettings(env = process.env) {
     const regionId = input(Inputs.RegionId) || env.ALIBABA_CLOUD_REGION_ID?.trim() || '';
     if (!regionId)
@@ -48044,7 +48061,7 @@ function getSettings(env = process.env) {
         deriveClientToken(env, regionId, pipelineId ?? pipelineName ?? executionId ?? ''));
     const endpoint = parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId));
     const stsEndpoint = parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com');
-    const credentials = credentialSettings(env);
+    const credentials = credentialSettings(optional, env);
     const history = parseBoolean(`(environment variable) ${HISTORY_VARIABLE}`, env[HISTORY_VARIABLE]?.trim() ?? '', true);
     return {
         regionId,

@@ -1,0 +1,27 @@
+/** The names users type in their workflows (SPEC.md): code and tests share them. */
+export const Inputs = {
+  RegionId: 'region-id',
+  ImagePipelineId: 'image-pipeline-id',
+  ImagePipelineName: 'image-pipeline-name',
+  ExecutionId: 'execution-id',
+  Tags: 'tags',
+  Wait: 'wait',
+  Timeout: 'timeout',
+  PollInterval: 'poll-interval',
+  MaxPollInterval: 'max-poll-interval',
+  OnTimeout: 'on-timeout',
+  CancelOnJobCancel: 'cancel-on-job-cancel',
+  IfRunning: 'if-running',
+  AllowPartialSuccess: 'allow-partial-success',
+  ClientToken: 'client-token',
+  AccessKeyId: 'access-key-id',
+  AccessKeySecret: 'access-key-secret',
+  SecurityToken: 'security-token',
+  RoleToAssume: 'role-to-assume',
+  OidcProviderArn: 'oidc-provider-arn',
+  RoleSessionName: 'role-session-name',
+  RoleSessionExpiration: 'role-session-expiration',
+  Audience: 'audience',
+  StsEndpoint: 'sts-endpoint',
+  Endpoint: 'endpoint'
+} as const
