@@ -47415,20 +47415,10 @@ function createEcsClient(options) {
             return parseExecutions(body).find((execution) => execution.executionId === executionId);
         },
         async listExecutions({ pipelineId, statuses, maxResults }) {
-            const found = [];
-            let nextToken;
-            do {
-                const query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults ?? 50) };
-                if (statuses?.length)
-                    query.Status = statuses.join(',');
-                if (nextToken)
-                    query.NextToken = nextToken;
-                const body = await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`);
-                found.push(...parseExecutions(body));
-                nextToken = parse_text(body.NextToken);
-                // One page is enough when the caller asked for a bounded number.
-            } while (nextToken && maxResults === undefined);
-            return found;
+            const query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults) };
+            if (statuses?.length)
+                query.Status = statuses.join(',');
+            return parseExecutions(await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`));
         },
         async cancelExecution({ executionId }) {
             await call('CancelImagePipelineExecution', { ExecutionId: executionId }, `execution ${executionId}`);

@@ -32,10 +32,11 @@ export interface EcsClient {
   startExecution(params: { pipelineId: string; clientToken: string; tags: Tag[] }): Promise<string>
   /** Undefined when the execution is not (yet) visible. */
   getExecution(params: { executionId: string }): Promise<Execution | undefined>
+  /** The newest page of a pipeline's executions (the service lists newest first). */
   listExecutions(params: {
     pipelineId: string
     statuses?: readonly string[]
-    maxResults?: number
+    maxResults: number
   }): Promise<Execution[]>
   cancelExecution(params: { executionId: string }): Promise<void>
   findPipelines(params: { name?: string; pipelineIds?: string[] }): Promise<Pipeline[]>
@@ -96,18 +97,11 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
     },
 
     async listExecutions({ pipelineId, statuses, maxResults }) {
-      const found: Execution[] = []
-      let nextToken: string | undefined
-      do {
-        const query: Query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults ?? 50) }
-        if (statuses?.length) query.Status = statuses.join(',')
-        if (nextToken) query.NextToken = nextToken
-        const body = await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`)
-        found.push(...parseExecutions(body))
-        nextToken = text(body.NextToken)
-        // One page is enough when the caller asked for a bounded number.
-      } while (nextToken && maxResults === undefined)
-      return found
+      const query: Query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults) }
+      if (statuses?.length) query.Status = statuses.join(',')
+      return parseExecutions(
+        await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`)
+      )
     },
 
     async cancelExecution({ executionId }) {
