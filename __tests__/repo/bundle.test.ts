@@ -1,0 +1,41 @@
+/**
+ * The bundle leaves undici out (src/undici-stub.ts stands in for it), and the
+ * stub fails loudly if anything ever reaches it.
+ */
+import { describe, expect, test } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { ROOT } from '../../tools/launcher.js'
+import { ProxyAgent } from '../../src/undici-stub.js'
+
+const bundles = ['dist/index.js', 'dist/post/index.js']
+/** The undici that @actions/http-client would bundle. */
+const undiciRoot = dirname(
+  createRequire(join(ROOT, 'node_modules/@actions/http-client/package.json')).resolve('undici')
+)
+// What real undici always brings: its diagnostics channels and its WebAssembly HTTP parser.
+const undiciMarkers = ['undici:request:create', 'llhttp']
+
+describe('dist/ without undici', () => {
+  test.each(bundles)('%s holds the stub and none of undici', (bundle) => {
+    const source = readFileSync(join(ROOT, bundle), 'utf8')
+    expect(source).toContain('undici is not bundled with this action')
+    for (const marker of undiciMarkers)
+      expect([marker, source.includes(marker)]).toEqual([marker, false])
+  })
+
+  test('the markers are really in undici, so their absence means something', () => {
+    const undici = readFileSync(join(undiciRoot, 'lib/core/diagnostics.js'), 'utf8')
+    expect(undici).toContain(undiciMarkers[0])
+    const client = readFileSync(
+      join(ROOT, 'node_modules/undici/lib/dispatcher/client-h1.js'),
+      'utf8'
+    )
+    expect(client).toContain(undiciMarkers[1])
+  })
+
+  test('the stub throws a clear error if anything constructs a ProxyAgent', () => {
+    expect(() => new ProxyAgent()).toThrow(/getAgentDispatcher\(\) is not available/)
+  })
+})
