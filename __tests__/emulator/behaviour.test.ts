@@ -358,3 +358,11 @@ describe('faults', () => {
     expect(await codeOf(describeCall())).toBe('no error')
   })
 })
+
+describe('connections', () => {
+  test('kept alive as by the live API: calls in a row share one connection', async () => {
+    const before = emulator.connections
+    for (let i = 0; i < 3; i++) await call(emulator, 'DescribeImagePipelines', {})
+    expect(emulator.connections - before).toBeLessThanOrEqual(1)
+  })
+})

@@ -112,6 +112,8 @@ export class EcsEmulator {
   readonly requests: RecordedRequest[] = []
   readonly faults: Fault[] = []
   readonly sessions: IssuedSession[] = []
+  /** TCP connections accepted so far. */
+  connections = 0
   sts?: StsOptions
   quirks: boolean
   private readonly plans = new Map<string, ExecutionPlan[]>()
@@ -142,7 +144,11 @@ export class EcsEmulator {
 
   async start(port = 0): Promise<string> {
     this.server = createServer((request, response) => void this.handle(request, response))
-    this.server.keepAliveTimeout = 1000
+    // Like Node's default. Under about 2 s Node's client never reuses a connection
+    // (it keeps one only until a second before the server's advertised time-out),
+    // so every request would open a new one, unlike against the live API.
+    this.server.keepAliveTimeout = 5000
+    this.server.on('connection', () => this.connections++)
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve))
     this.port = (this.server.address() as AddressInfo).port
     return this.endpoint
