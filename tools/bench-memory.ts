@@ -1,0 +1,92 @@
+/**
+ * The memory part of `npm run bench`, in a process of its own so that the
+ * benchmark's own data does not count: the real ECS client (signing, HTTP,
+ * parsing) and the real wait loop poll the emulator once per virtual second for
+ * six virtual hours. The requests are real; the clock is virtual, and so are the
+ * libraries' own timers (`setTimeout`): httpx arms a read timer per request that
+ * the SDK's body reader never clears, so each request's objects live until that
+ * timer fires, `readTimeout` later. On real time that is ten requests at a 1 s
+ * poll; with real timers under a virtual clock it would be every request of the
+ * last ten real seconds, thousands, and the figure would be the benchmark's own.
+ *
+ *   node --expose-gc build/tools/bench-memory.js <endpoint host:port> <execution id>
+ *
+ * Prints one JSON line: polls, and the heap (MB) before the first poll, after the
+ * last, and after a full GC at the end of each quarter. Not the resident set: at
+ * a thousand requests a second V8 grows its young generation as it never would at
+ * one a second (the benchmark measures the action's peak RSS on real time).
+ */
+import FakeTimers from '@sinonjs/fake-timers'
+import { staticCredential } from '../src/credentials.js'
+import type { Clock, Log } from '../src/clock.js'
+import { createEcsClient } from '../src/ecs.js'
+import { waitForExecution } from '../src/wait.js'
+import { TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET } from './emulator/server.js'
+
+const SECOND = 1000
+const MEMORY_WAIT_MS = 6 * 3600 * SECOND
+/** Heap after a full GC at each quarter of the wait: growth shows as a rising series. */
+const QUARTER = MEMORY_WAIT_MS / SECOND / 4
+
+const [endpoint, executionId] = process.argv.slice(2)
+const gc = (globalThis as { gc?: () => void }).gc
+const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10
+
+// Only setTimeout: Date stays real, since the emulator checks the signature's time.
+const timers = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout'] })
+let now = 0
+let polls = 0
+let logged = 0
+const heapByQuarter: number[] = []
+const clock: Clock = {
+  now: () => now,
+  sleep: async (ms) => {
+    now += ms
+    timers.tick(ms)
+  }
+}
+// The action builds a debug line per request and writes it out: build them, drop them.
+const log: Log = {
+  debug: (message) => void (logged += message.length),
+  info: (message) => void (logged += message.length),
+  warning: (message) => void (logged += message.length)
+}
+const client = createEcsClient({
+  regionId: 'cn-hangzhou',
+  endpoint,
+  protocol: 'http',
+  credential: staticCredential(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET),
+  log
+})
+
+gc?.()
+const heapStart = process.memoryUsage().heapUsed
+const result = await waitForExecution({
+  api: {
+    getExecution: async (request) => {
+      if (++polls % QUARTER === 0 && gc) {
+        gc()
+        heapByQuarter.push(mb(process.memoryUsage().heapUsed))
+      }
+      return client.getExecution(request)
+    }
+  },
+  executionId,
+  clock,
+  log,
+  deadline: MEMORY_WAIT_MS,
+  startedAt: 0,
+  schedule: { minMs: SECOND, maxMs: SECOND }
+})
+timers.uninstall()
+gc?.()
+process.stdout.write(
+  JSON.stringify({
+    outcome: result.outcome,
+    polls,
+    heapStartMb: mb(heapStart),
+    heapEndMb: mb(process.memoryUsage().heapUsed),
+    heapByQuarterMb: heapByQuarter,
+    loggedChars: logged
+  }) + '\n'
+)
