@@ -20,7 +20,7 @@ import {
   TEST_ACCESS_KEY_SECRET,
   TEST_PIPELINE_ID
 } from './emulator/server.js'
-import { launch, ROOT } from './launcher.js'
+import { emulatorInputs, launch, ROOT } from './launcher.js'
 
 interface TimelineSpec {
   name: string
@@ -301,15 +301,7 @@ async function peakRss(): Promise<{ seconds: number; polls: number; peakRssMb: n
   const file = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'max-rss')
   try {
     const result = await launch({
-      inputs: {
-        'region-id': 'cn-hangzhou',
-        'image-pipeline-id': TEST_PIPELINE_ID,
-        endpoint: emulator.endpoint,
-        'access-key-id': TEST_ACCESS_KEY_ID,
-        'access-key-secret': TEST_ACCESS_KEY_SECRET,
-        'poll-interval': '1s',
-        'max-poll-interval': '1s'
-      },
+      inputs: emulatorInputs(emulator, { 'max-poll-interval': '1s' }),
       env: {
         NODE_OPTIONS: `--require ${join(ROOT, 'tools', 'max-rss.cjs')}`,
         MAX_RSS_FILE: file

@@ -9,6 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import {
+  TEST_ACCESS_KEY_ID,
+  TEST_ACCESS_KEY_SECRET,
+  TEST_PIPELINE_ID,
+  type EcsEmulator
+} from './emulator/server.js'
 
 export const ROOT = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -209,4 +215,22 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 /** The error annotations (`::error::`) the step printed. */
 export function errors(result: StepResult): string[] {
   return result.commands.filter((c) => c.command === 'error').map((c) => c.message)
+}
+
+/** Inputs that build the emulator's test pipeline with its test keys, polling every second. */
+export function emulatorInputs(
+  emulator: Pick<EcsEmulator, 'endpoint'>,
+  overrides: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    'region-id': 'cn-hangzhou',
+    'image-pipeline-id': TEST_PIPELINE_ID,
+    endpoint: emulator.endpoint,
+    'access-key-id': TEST_ACCESS_KEY_ID,
+    'access-key-secret': TEST_ACCESS_KEY_SECRET,
+    'poll-interval': '1s',
+    'max-poll-interval': '2s',
+    timeout: '2m',
+    ...overrides
+  }
 }

@@ -3,12 +3,16 @@ import { afterEach, beforeEach } from '@jest/globals'
 import {
   type EmulatorOptions,
   EcsEmulator,
-  TEST_ACCESS_KEY_ID,
   TEST_ACCESS_KEY_SECRET,
   TEST_PIPELINE_ID
 } from '../../tools/emulator/server.js'
 import type { TimelineStep } from '../../tools/emulator/executions.js'
-import { launch, type LaunchOptions, type LaunchResult } from '../../tools/launcher.js'
+import {
+  emulatorInputs,
+  launch,
+  type LaunchOptions,
+  type LaunchResult
+} from '../../tools/launcher.js'
 
 /** A build of about 1.2 s: long enough for a few polls at a 1 s interval. */
 export const QUICK_STEPS: TimelineStep[] = [
@@ -28,22 +32,8 @@ export function useEmulator(options: EmulatorOptions = {}): () => EcsEmulator {
   return () => emulator
 }
 
-export function baseInputs(
-  emulator: EcsEmulator,
-  overrides: Record<string, string> = {}
-): Record<string, string> {
-  return {
-    'region-id': 'cn-hangzhou',
-    'image-pipeline-id': TEST_PIPELINE_ID,
-    endpoint: emulator.endpoint,
-    'access-key-id': TEST_ACCESS_KEY_ID,
-    'access-key-secret': TEST_ACCESS_KEY_SECRET,
-    'poll-interval': '1s',
-    'max-poll-interval': '2s',
-    timeout: '2m',
-    ...overrides
-  }
-}
+/** The inputs every end-to-end test starts from (tools/launcher.ts). */
+export const baseInputs = emulatorInputs
 
 export function run(
   emulator: EcsEmulator,
