@@ -20,7 +20,10 @@ const undiciMarkers = ['undici:request:create', 'llhttp']
 describe('dist/ without undici', () => {
   test.each(bundles)('%s holds the stub and none of undici', (bundle) => {
     const source = readFileSync(join(ROOT, bundle), 'utf8')
-    expect(source).toContain('undici is not bundled with this action')
+    // Missing once @actions/http-client stops importing undici (actions/toolkit#1800):
+    // then delete src/undici-stub.ts and the `paths` entry in tsconfig.json.
+    const stub = 'the stub stands in for an undici import'
+    expect([stub, source.includes('undici is not bundled with this action')]).toEqual([stub, true])
     for (const marker of undiciMarkers)
       expect([marker, source.includes(marker)]).toEqual([marker, false])
   })
