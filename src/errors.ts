@@ -63,6 +63,14 @@ const HINTS: Array<[RegExp, string]> = [
   [
     /^(InvalidVSwitchId\.NotFound|InvalidInstanceType\.NotFound)$/,
     "check the pipeline's vSwitch and instance type"
+  ],
+  [
+    /^RequestTimeout$/,
+    'check that the runner reaches the endpoint (region-id, endpoint, firewall); the SDK also reports a response that stalled for its connect time-out as "ConnectTimeout"'
+  ],
+  [
+    /^(ConnectionError|ECONN(RESET|REFUSED|ABORTED)|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|UND_ERR_SOCKET)$/,
+    'check that the runner reaches the endpoint (region-id, endpoint, firewall)'
   ]
 ]
 

@@ -42,6 +42,11 @@ export type RpcCall = (
   options?: { resource?: string; anonymous?: boolean; body?: boolean }
 ) => Promise<Record<string, unknown>>
 
+/**
+ * The SDK's transport (httpx) also sets the connect time-out as the socket's idle
+ * time-out for the whole exchange: a response that stalls that long fails too,
+ * reported as "ConnectTimeout" (pinned by __tests__/emulator/client.test.ts).
+ */
 export const DEFAULT_READ_TIMEOUT_MS = 10_000
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
 const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired'])

@@ -95,7 +95,10 @@ test.each([
   ['InvalidSecurityToken.Expired', /role-to-assume/],
   ['InvalidImagePipeline.HasRunningExecution', /if-running/],
   ['AuthenticationFail.OIDCToken.AudienceNotMatch', /trust policy/],
-  ['EntityNotExist.Role', /role-to-assume/]
+  ['EntityNotExist.Role', /role-to-assume/],
+  ['RequestTimeout', /reaches the endpoint.*"ConnectTimeout"/],
+  ['ECONNREFUSED', /reaches the endpoint/],
+  ['ConnectionError', /reaches the endpoint/]
 ])('%s has a hint', (code, hint) => {
   expect(hintFor(code)).toMatch(hint)
 })

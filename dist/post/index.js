@@ -19062,6 +19062,14 @@ const HINTS = [
     [
         /^(InvalidVSwitchId\.NotFound|InvalidInstanceType\.NotFound)$/,
         "check the pipeline's vSwitch and instance type"
+    ],
+    [
+        /^RequestTimeout$/,
+        'check that the runner reaches the endpoint (region-id, endpoint, firewall); the SDK also reports a response that stalled for its connect time-out as "ConnectTimeout"'
+    ],
+    [
+        /^(ConnectionError|ECONN(RESET|REFUSED|ABORTED)|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|UND_ERR_SOCKET)$/,
+        'check that the runner reaches the endpoint (region-id, endpoint, firewall)'
     ]
 ];
 function hintFor(code) {
@@ -19227,6 +19235,11 @@ var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
 
 
 
+/**
+ * The SDK's transport (httpx) also sets the connect time-out as the socket's idle
+ * time-out for the whole exchange: a response that stalls that long fails too,
+ * reported as "ConnectTimeout" (pinned by __tests__/emulator/client.test.ts).
+ */
 const DEFAULT_READ_TIMEOUT_MS = 10_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired']);
