@@ -19770,12 +19770,11 @@ function sessionSeconds(read) {
  * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
  */
 function credentialSettings(read, env) {
-    const optional = read;
-    const accessKeyId = optional(Inputs.AccessKeyId);
-    const accessKeySecret = optional(Inputs.AccessKeySecret);
-    const securityToken = optional(Inputs.SecurityToken);
-    const roleArn = optional(Inputs.RoleToAssume);
-    const providerArn = optional(Inputs.OidcProviderArn);
+    const accessKeyId = read(Inputs.AccessKeyId);
+    const accessKeySecret = read(Inputs.AccessKeySecret);
+    const securityToken = read(Inputs.SecurityToken);
+    const roleArn = read(Inputs.RoleToAssume);
+    const providerArn = read(Inputs.OidcProviderArn);
     if (roleArn || providerArn) {
         if (!roleArn)
             throw new InputError(Inputs.RoleToAssume, `is required with ${Inputs.OidcProviderArn}`);
@@ -19790,7 +19789,7 @@ function credentialSettings(read, env) {
         if (!/^acs:ram::\d+:oidc-provider\/.+/i.test(providerArn)) {
             throw new InputError(Inputs.OidcProviderArn, `"${providerArn}" is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`);
         }
-        const sessionName = optional(Inputs.RoleSessionName) ?? deriveSessionName(env);
+        const sessionName = read(Inputs.RoleSessionName) ?? deriveSessionName(env);
         checkSessionName(sessionName);
         const durationSeconds = sessionSeconds(read);
         if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -19802,7 +19801,7 @@ function credentialSettings(read, env) {
             providerArn,
             sessionName,
             durationSeconds,
-            token: { source: 'github', audience: optional(Inputs.Audience) ?? 'sts.aliyuncs.com' }
+            token: { source: 'github', audience: read(Inputs.Audience) ?? 'sts.aliyuncs.com' }
         };
     }
     if (accessKeyId || accessKeySecret || securityToken) {
@@ -19829,7 +19828,7 @@ function credentialSettings(read, env) {
     const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim();
     if (envRole && envProvider && envTokenFile) {
         const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
-            optional(Inputs.RoleSessionName) ||
+            read(Inputs.RoleSessionName) ||
             deriveSessionName(env);
         checkSessionName(sessionName);
         return {

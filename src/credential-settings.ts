@@ -69,12 +69,11 @@ function sessionSeconds(read: Read): number {
  * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
  */
 export function credentialSettings(read: Read, env: Env): CredentialSettings {
-  const optional = read
-  const accessKeyId = optional(Inputs.AccessKeyId)
-  const accessKeySecret = optional(Inputs.AccessKeySecret)
-  const securityToken = optional(Inputs.SecurityToken)
-  const roleArn = optional(Inputs.RoleToAssume)
-  const providerArn = optional(Inputs.OidcProviderArn)
+  const accessKeyId = read(Inputs.AccessKeyId)
+  const accessKeySecret = read(Inputs.AccessKeySecret)
+  const securityToken = read(Inputs.SecurityToken)
+  const roleArn = read(Inputs.RoleToAssume)
+  const providerArn = read(Inputs.OidcProviderArn)
 
   if (roleArn || providerArn) {
     if (!roleArn)
@@ -99,7 +98,7 @@ export function credentialSettings(read: Read, env: Env): CredentialSettings {
         `"${providerArn}" is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`
       )
     }
-    const sessionName = optional(Inputs.RoleSessionName) ?? deriveSessionName(env)
+    const sessionName = read(Inputs.RoleSessionName) ?? deriveSessionName(env)
     checkSessionName(sessionName)
     const durationSeconds = sessionSeconds(read)
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -114,7 +113,7 @@ export function credentialSettings(read: Read, env: Env): CredentialSettings {
       providerArn,
       sessionName,
       durationSeconds,
-      token: { source: 'github', audience: optional(Inputs.Audience) ?? 'sts.aliyuncs.com' }
+      token: { source: 'github', audience: read(Inputs.Audience) ?? 'sts.aliyuncs.com' }
     }
   }
 
@@ -147,7 +146,7 @@ export function credentialSettings(read: Read, env: Env): CredentialSettings {
   if (envRole && envProvider && envTokenFile) {
     const sessionName =
       env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
-      optional(Inputs.RoleSessionName) ||
+      read(Inputs.RoleSessionName) ||
       deriveSessionName(env)
     checkSessionName(sessionName)
     return {

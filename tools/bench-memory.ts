@@ -11,8 +11,8 @@
  *
  *   node --expose-gc build/tools/bench-memory.js <endpoint host:port> <execution id>
  *
- * Prints one JSON line: polls, and the heap (MB) before the first poll, after the
- * last, and after a full GC at the end of each quarter; and the peak resident set,
+ * Prints one JSON line: polls, and the heap (MB) before the first poll and after
+ * a full GC at the end of each quarter; and the peak resident set,
  * which says little of the action: this process loads src/ unbundled, and at a
  * thousand requests a second V8 grows its young generation as it never would at
  * one a second (the benchmark measures the action's peak RSS on real time).
@@ -82,13 +82,11 @@ const result = await waitForExecution({
   schedule: { minMs: SECOND, maxMs: SECOND }
 })
 timers.uninstall()
-gc?.()
 process.stdout.write(
   JSON.stringify({
     outcome: result.outcome,
     polls,
     heapStartMb: mb(heapStart),
-    heapEndMb: mb(process.memoryUsage().heapUsed),
     heapByQuarterMb: heapByQuarter,
     compressedRssMb: mb(compressedRss),
     loggedChars: logged

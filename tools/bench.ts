@@ -275,11 +275,9 @@ async function startup(): Promise<{ nodeMs: number; actionMs: number; ratio: num
   return { nodeMs, actionMs, ratio: actionMs / nodeMs }
 }
 
-interface Memory {
-  /** The bundled action, run as the runner runs it, waiting on real time. */
-  realWaitSeconds: number
-  realWaitPolls: number
-  peakRssMb: number
+/** What tools/bench-memory.ts prints. */
+interface LongWait {
+  outcome: string
   /** The real client and loop over a 6-hour wait at a 1 s poll on a virtual clock. */
   polls: number
   heapStartMb: number
@@ -289,7 +287,11 @@ interface Memory {
 }
 
 /** Peak RSS of dist/index.js over a wait of about 30 s at a 1 s poll (real time). */
-async function peakRss(): Promise<{ seconds: number; polls: number; peakRssMb: number }> {
+async function peakRss(): Promise<{
+  realWaitSeconds: number
+  realWaitPolls: number
+  peakRssMb: number
+}> {
   const seconds = 30
   const emulator = new EcsEmulator({
     defaultPlan: {
@@ -314,8 +316,8 @@ async function peakRss(): Promise<{ seconds: number; polls: number; peakRssMb: n
       throw new Error(`the action did not succeed: ${result.stdout}\n${result.stderr}`)
     }
     return {
-      seconds,
-      polls: emulator.calls('DescribeImagePipelineExecutions').length,
+      realWaitSeconds: seconds,
+      realWaitPolls: emulator.calls('DescribeImagePipelineExecutions').length,
       peakRssMb: Math.round(Number(readFileSync(file, 'utf8')) / 102.4) / 10
     }
   } finally {
@@ -329,12 +331,7 @@ async function peakRss(): Promise<{ seconds: number; polls: number; peakRssMb: n
  * (tools/bench-memory.ts): the real client and loop, real requests to the
  * emulator, a virtual clock.
  */
-async function longWaitHeap(): Promise<{
-  polls: number
-  heapStartMb: number
-  heapByQuarterMb: number[]
-  compressedRssMb: number
-}> {
+async function longWaitHeap(): Promise<LongWait> {
   const emulator = new EcsEmulator()
   await emulator.start()
   try {
@@ -356,13 +353,7 @@ async function longWaitHeap(): Promise<{
         code === 0 ? resolve(stdout) : reject(new Error(`bench-memory exited with ${code}`))
       )
     })
-    const result = JSON.parse(output) as {
-      outcome: string
-      polls: number
-      heapStartMb: number
-      heapByQuarterMb: number[]
-      compressedRssMb: number
-    }
+    const result = JSON.parse(output) as LongWait
     if (result.outcome !== 'timed_out' || result.heapByQuarterMb.length !== 4) {
       throw new Error(`bench-memory: ${output}`)
     }
@@ -372,18 +363,8 @@ async function longWaitHeap(): Promise<{
   }
 }
 
-async function memory(): Promise<Memory> {
-  const real = await peakRss()
-  const long = await longWaitHeap()
-  return {
-    realWaitSeconds: real.seconds,
-    realWaitPolls: real.polls,
-    peakRssMb: real.peakRssMb,
-    polls: long.polls,
-    heapStartMb: long.heapStartMb,
-    heapByQuarterMb: long.heapByQuarterMb,
-    compressedRssMb: long.compressedRssMb
-  }
+async function memory(): Promise<Awaited<ReturnType<typeof peakRss>> & LongWait> {
+  return { ...(await peakRss()), ...(await longWaitHeap()) }
 }
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
