@@ -1,5 +1,6 @@
 /** A fake clock: sleeping advances time at once, so hours of polling take milliseconds. */
-import type { Clock, Log } from '../src/clock.js'
+import type { Clock } from '../src/clock.js'
+import type { Log } from '../src/log.js'
 
 export class FakeClock implements Clock {
   readonly sleeps: number[] = []
@@ -27,6 +28,11 @@ export class MemoryLog implements Log {
   }
   warning(message: string): void {
     this.lines.push({ level: 'warning', message })
+  }
+  readonly groups: string[] = []
+  group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    this.groups.push(name)
+    return fn()
   }
   at(level: 'debug' | 'info' | 'warning'): string[] {
     return this.lines.filter((line) => line.level === level).map((line) => line.message)

@@ -15984,25 +15984,25 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(280);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3298);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 280:
+/***/ 3298:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: ACTION_NAME, Outputs, coreLog
+// UNUSED EXPORTS: runnerDependencies
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -18968,64 +18968,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve) => {
-        if (signal?.aborted || ms <= 0)
-            return resolve();
-        const onAbort = () => {
-            clearTimeout(timer);
-            resolve();
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/credentials.ts
-/**
- * Where the signing keys come from. Only the source the user configured is used:
- * nothing here falls back to the SDK's default chain, which may probe instance
- * metadata for seconds on a runner that is not an ECS instance.
- */
-
-function staticCredential(accessKeyId, accessKeySecret, securityToken) {
-    const model = {
-        accessKeyId,
-        accessKeySecret,
-        securityToken,
-        type: securityToken ? 'sts' : 'access_key',
-        providerName: 'static'
-    };
-    return { getCredential: async () => model };
-}
-/** Masks every secret in the settings: call before anything is logged. */
-function maskSecrets(settings) {
-    if (settings.kind === 'static') {
-        setSecret(settings.accessKeySecret);
-        if (settings.securityToken)
-            setSecret(settings.securityToken);
-    }
-}
-function describeSource(settings) {
-    if (settings.kind === 'oidc') {
-        return settings.token.source === 'github'
-            ? `GitHub OIDC, role ${settings.roleArn}`
-            : `OIDC token file ALIBABA_CLOUD_OIDC_TOKEN_FILE, role ${settings.roleArn}`;
-    }
-    const kind = settings.securityToken ? 'STS token' : 'AccessKey';
-    return settings.source === 'inputs'
-        ? `${kind} from the access-key-id input`
-        : `${kind} from ALIBABA_CLOUD_ACCESS_KEY_ID`;
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/api/errors.ts
 /**
  * Errors the action raises. An ApiError carries what a user needs to act: the
  * operation, the resource, the API's code and message, the RequestId (what the
@@ -19208,212 +19151,80 @@ function describeError(error) {
     return String(error);
 }
 
-;// CONCATENATED MODULE: ./src/parse.ts
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted || ms <= 0)
+            return resolve();
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve();
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+
+;// CONCATENATED MODULE: ./src/constants.ts
 /**
- * Defensive reading of API responses. The ECS pages show numbers that arrive as
- * strings, optional fields as the string "null" (DescribeImagePipelines.en.txt:
- * `"RepairMode": "null"`), and `Tags.Tag` that may be absent.
+ * The names users type in their workflows and the names the two steps share:
+ * inputs and outputs as action.yml declares them, and the post step's state.
+ * Code and tests import them from here, so a name is spelled in one place.
  */
-function parse_text(value) {
-    if (value === undefined || value === null)
-        return undefined;
-    const result = String(value).trim();
-    if (result === '' || result.toLowerCase() === 'null' || result === 'undefined')
-        return undefined;
-    return result;
-}
-function record(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? value
-        : {};
-}
-/** `{ "X": { "Y": [...] } }` or `{ "X": { "Y": {...} } }` (a lone item) or nothing → array. */
-function list(container, outer, inner) {
-    const items = record(record(container)[outer])[inner];
-    if (Array.isArray(items))
-        return items.map(record);
-    if (typeof items === 'object' && items !== null)
-        return [record(items)];
-    return [];
-}
+const ACTION_NAME = 'ecs-image-builder';
+const Inputs = {
+    RegionId: 'region-id',
+    ImagePipelineId: 'image-pipeline-id',
+    ImagePipelineName: 'image-pipeline-name',
+    ExecutionId: 'execution-id',
+    Tags: 'tags',
+    Wait: 'wait',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    MaxPollInterval: 'max-poll-interval',
+    OnTimeout: 'on-timeout',
+    CancelOnJobCancel: 'cancel-on-job-cancel',
+    IfRunning: 'if-running',
+    AllowPartialSuccess: 'allow-partial-success',
+    ClientToken: 'client-token',
+    AccessKeyId: 'access-key-id',
+    AccessKeySecret: 'access-key-secret',
+    SecurityToken: 'security-token',
+    RoleToAssume: 'role-to-assume',
+    OidcProviderArn: 'oidc-provider-arn',
+    RoleSessionName: 'role-session-name',
+    RoleSessionExpiration: 'role-session-expiration',
+    Audience: 'audience',
+    StsEndpoint: 'sts-endpoint',
+    Endpoint: 'endpoint'
+};
+const Outputs = {
+    ExecutionId: 'execution-id',
+    ImagePipelineId: 'image-pipeline-id',
+    Status: 'status',
+    ImageId: 'image-id',
+    Message: 'message',
+    DurationSeconds: 'duration-seconds'
+};
+/** What the main step tells the post step (GITHUB_STATE). */
+const State = {
+    ExecutionId: 'execution-id',
+    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
+    Guard: 'guard',
+    /** 'true' once the build ended or a cancel was accepted: the post step has nothing to do. */
+    Done: 'done',
+    CancelRequested: 'cancel-requested'
+};
+/** Not an input (the inputs are fixed by action.yml): the environment variable that switches history off. */
+const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
 
-// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-client/dist/client.js
-var client = __nccwpck_require__(6500);
-var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
-;// CONCATENATED MODULE: ./src/sdk.ts
-/**
- * The one file that owns @alicloud/openapi-client: it builds clients and makes
- * RPC calls (signed with ACS3-HMAC-SHA256, or anonymous for STS's
- * AssumeRoleWithOIDC), with both time-outs set, the SDK's own retries off, and
- * every failure turned into an ApiError. Retry policy is ours (retry.ts).
- */
-
-
-
-/**
- * The SDK's transport (httpx) also sets the connect time-out as the socket's idle
- * time-out for the whole exchange: a response that stalls that long fails too,
- * reported as "ConnectTimeout" (pinned by __tests__/emulator/client.test.ts).
- */
-const DEFAULT_READ_TIMEOUT_MS = 10_000;
-const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired']);
-/**
- * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
- * module.exports as the default, a bundler hands us Client itself.
- */
-function clientClass() {
-    const candidate = (client_default());
-    return typeof candidate === 'function' ? candidate : candidate.default;
-}
-function createRpcClient(options) {
-    const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-    const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const sdk = new (clientClass())(new client.Config({
-        // A provider object is the only credential the client gets: it never falls
-        // back to the SDK's default chain, which may probe instance metadata.
-        credential: options.credential,
-        endpoint: options.endpoint,
-        protocol: options.protocol,
-        regionId: options.regionId,
-        readTimeout,
-        connectTimeout,
-        userAgent: options.userAgent
-    }));
-    const runtime = {
-        autoretry: false,
-        maxAttempts: 1,
-        readTimeout,
-        connectTimeout
-    };
-    const once = async (action, params, anonymous, body) => {
-        const request = new client.OpenApiRequest(body ? { body: params } : { query: params });
-        const response = (await sdk.callApi(new client.Params({
-            action,
-            version: options.version,
-            protocol: options.protocol.toUpperCase(),
-            pathname: '/',
-            method: 'POST',
-            authType: anonymous ? 'Anonymous' : 'AK',
-            style: 'RPC',
-            reqBodyType: 'formData',
-            bodyType: 'json'
-        }), request, runtime));
-        const result = record(response.body);
-        options.log.debug(`← ${action} HTTP ${response.statusCode} RequestId ${parse_text(result.RequestId) ?? '-'}`);
-        return result;
-    };
-    return async (action, params, { resource, anonymous = false, body = false } = {}) => {
-        options.log.debug(`→ ${action} ${body ? '(parameters in the body)' : JSON.stringify(params)}`);
-        for (let renewed = false;; renewed = true) {
-            try {
-                return await once(action, params, anonymous, body);
-            }
-            catch (thrown) {
-                const error = toApiError(action, thrown, resource);
-                options.log.debug(`← ${action} ${error.code}${error.requestId ? ` RequestId ${error.requestId}` : ''}`);
-                // Refreshed credentials can still be refused if clocks disagree: renew once.
-                if (!renewed && EXPIRED_TOKEN.has(error.code) && options.credential?.invalidate?.()) {
-                    options.log.info(`${action}: the security token was refused as expired; renewing it.`);
-                    continue;
-                }
-                throw error;
-            }
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/ecs.ts
-
-
-
-const ECS_API_VERSION = '2014-05-26';
-function defaultEcsEndpoint(regionId) {
-    return `ecs.${regionId}.aliyuncs.com`;
-}
-function createEcsClient(options) {
-    const rpc = createRpcClient({ ...options, version: ECS_API_VERSION });
-    const call = (action, query, resource) => rpc(action, { RegionId: options.regionId, ...query }, { resource });
-    return {
-        async startExecution({ pipelineId, clientToken, tags }) {
-            const query = { ImagePipelineId: pipelineId, ClientToken: clientToken };
-            tags.forEach((tag, index) => {
-                query[`Tag.${index + 1}.Key`] = tag.key;
-                query[`Tag.${index + 1}.Value`] = tag.value;
-            });
-            const body = await call('StartImagePipelineExecution', query, `pipeline ${pipelineId}`);
-            const executionId = parse_text(body.ExecutionId);
-            if (!executionId) {
-                throw toApiError('StartImagePipelineExecution', {
-                    name: 'SyntaxError',
-                    message: 'the response has no ExecutionId'
-                });
-            }
-            return executionId;
-        },
-        async getExecution({ executionId }) {
-            const body = await call('DescribeImagePipelineExecutions', { ExecutionId: executionId }, `execution ${executionId}`);
-            return parseExecutions(body).find((execution) => execution.executionId === executionId);
-        },
-        async listExecutions({ pipelineId, statuses, maxResults }) {
-            const query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults) };
-            if (statuses?.length)
-                query.Status = statuses.join(',');
-            return parseExecutions(await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`));
-        },
-        async cancelExecution({ executionId }) {
-            await call('CancelImagePipelineExecution', { ExecutionId: executionId }, `execution ${executionId}`);
-        },
-        async findPipelines({ name, pipelineIds }) {
-            const found = [];
-            let nextToken;
-            do {
-                const query = { MaxResults: '100' };
-                if (name)
-                    query.Name = name;
-                pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id));
-                if (nextToken)
-                    query.NextToken = nextToken;
-                const body = await call('DescribeImagePipelines', query, name ? `pipeline named "${name}"` : undefined);
-                found.push(...parsePipelines(body));
-                nextToken = parse_text(body.NextToken);
-            } while (nextToken);
-            return found;
-        }
-    };
-}
-function parseExecutions(body) {
-    return list(body, 'ImagePipelineExecution', 'ImagePipelineExecutionSet').flatMap((item) => {
-        const executionId = parse_text(item.ExecutionId);
-        if (!executionId)
-            return [];
-        return [
-            {
-                executionId,
-                pipelineId: parse_text(item.ImagePipelineId),
-                status: parse_text(item.Status)?.toUpperCase() ?? 'UNKNOWN',
-                imageId: parse_text(item.ImageId),
-                message: parse_text(item.Message),
-                creationTime: parse_text(item.CreationTime),
-                modifiedTime: parse_text(item.ModifiedTime),
-                tags: list(item, 'Tags', 'Tag').flatMap((tag) => {
-                    const key = parse_text(tag.TagKey);
-                    return key ? [{ key, value: parse_text(tag.TagValue) ?? '' }] : [];
-                })
-            }
-        ];
-    });
-}
-function parsePipelines(body) {
-    return list(body, 'ImagePipeline', 'ImagePipelineSet').flatMap((item) => {
-        const pipelineId = parse_text(item.ImagePipelineId);
-        return pipelineId
-            ? [{ pipelineId, name: parse_text(item.Name), description: parse_text(item.Description) }]
-            : [];
-    });
-}
-
-;// CONCATENATED MODULE: ./src/duration.ts
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/inputs/duration.ts
 /**
  * Strict duration parsing: `90s`, `45m`, `1h30m`, `1h 30m 15s`, `250ms`, or a bare
  * number of seconds. Anything else throws, so a typo never becomes a silent default.
@@ -19462,7 +19273,7 @@ function formatDuration(ms) {
     return parts.join(' ');
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/api/retry.ts
 
 const DEFAULT_RETRY_BASE_MS = 1000;
 const DEFAULT_RETRY_MAX_MS = 20_000;
@@ -19499,7 +19310,7 @@ async function withRetry(operation, call, options, resource) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oidc.ts
+;// CONCATENATED MODULE: ./src/credentials/oidc.ts
 
 
 
@@ -19508,7 +19319,7 @@ function renewAt(obtainedAt, expiresAt) {
     return expiresAt - Math.min(5 * 60_000, (expiresAt - obtainedAt) / 4);
 }
 const STS_RETRY_BUDGET_MS = 60_000;
-class OidcCredential {
+class OidcCredentials {
     options;
     session;
     renewing;
@@ -19581,7 +19392,139 @@ class OidcCredential {
     }
 }
 
-;// CONCATENATED MODULE: ./src/sts.ts
+;// CONCATENATED MODULE: ./src/credentials/provider.ts
+/** Keys given as inputs or in the environment: they cannot be renewed. */
+class StaticCredentials {
+    credentials;
+    constructor(accessKeyId, accessKeySecret, securityToken) {
+        this.credentials = {
+            accessKeyId,
+            accessKeySecret,
+            securityToken,
+            type: securityToken ? 'sts' : 'access_key',
+            providerName: 'static'
+        };
+    }
+    async getCredential() {
+        return this.credentials;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/api/parse.ts
+/**
+ * Defensive reading of API responses. The ECS pages show numbers that arrive as
+ * strings, optional fields as the string "null" (DescribeImagePipelines.en.txt:
+ * `"RepairMode": "null"`), and `Tags.Tag` that may be absent.
+ */
+function parse_text(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    const result = String(value).trim();
+    if (result === '' || result.toLowerCase() === 'null' || result === 'undefined')
+        return undefined;
+    return result;
+}
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : {};
+}
+/** `{ "X": { "Y": [...] } }` or `{ "X": { "Y": {...} } }` (a lone item) or nothing → array. */
+function list(container, outer, inner) {
+    const items = record(record(container)[outer])[inner];
+    if (Array.isArray(items))
+        return items.map(record);
+    if (typeof items === 'object' && items !== null)
+        return [record(items)];
+    return [];
+}
+
+// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-client/dist/client.js
+var client = __nccwpck_require__(6500);
+var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
+;// CONCATENATED MODULE: ./src/api/rpc.ts
+/**
+ * The one file that owns @alicloud/openapi-client: it builds clients and makes
+ * RPC calls (signed with ACS3-HMAC-SHA256, or anonymous for STS's
+ * AssumeRoleWithOIDC), with both time-outs set, the SDK's own retries off, and
+ * every failure turned into an ApiError. Retry policy is ours (retry.ts).
+ */
+
+
+
+/**
+ * The SDK's transport (httpx) also sets the connect time-out as the socket's idle
+ * time-out for the whole exchange: a response that stalls that long fails too,
+ * reported as "ConnectTimeout" (pinned by __tests__/emulator/client.test.ts).
+ */
+const DEFAULT_READ_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired']);
+/**
+ * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
+ * module.exports as the default, a bundler hands us Client itself.
+ */
+function clientClass() {
+    const candidate = (client_default());
+    return typeof candidate === 'function' ? candidate : candidate.default;
+}
+function createSdk(options) {
+    const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const sdk = new (clientClass())(new client.Config({
+        // A provider object is the only credential the client gets: it never falls
+        // back to the SDK's default chain, which may probe instance metadata.
+        credential: options.credential,
+        endpoint: options.endpoint,
+        protocol: options.protocol,
+        regionId: options.regionId,
+        readTimeout,
+        connectTimeout,
+        userAgent: options.userAgent
+    }));
+    return { sdk, runtime: { autoretry: false, maxAttempts: 1, readTimeout, connectTimeout } };
+}
+/** One exchange through the SDK; the body, parsed. */
+async function callOnce({ sdk, runtime }, options, action, params, { anonymous, body }) {
+    const request = new client.OpenApiRequest(body ? { body: params } : { query: params });
+    const response = (await sdk.callApi(new client.Params({
+        action,
+        version: options.version,
+        protocol: options.protocol.toUpperCase(),
+        pathname: '/',
+        method: 'POST',
+        authType: anonymous ? 'Anonymous' : 'AK',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json'
+    }), request, runtime));
+    const result = record(response.body);
+    options.log.debug(`← ${action} HTTP ${response.statusCode} RequestId ${parse_text(result.RequestId) ?? '-'}`);
+    return result;
+}
+function createRpcClient(options) {
+    const client = createSdk(options);
+    return async (action, params, { resource, anonymous = false, body = false } = {}) => {
+        options.log.debug(`→ ${action} ${body ? '(parameters in the body)' : JSON.stringify(params)}`);
+        for (let renewed = false;; renewed = true) {
+            try {
+                return await callOnce(client, options, action, params, { anonymous, body });
+            }
+            catch (thrown) {
+                const error = toApiError(action, thrown, resource);
+                options.log.debug(`← ${action} ${error.code}${error.requestId ? ` RequestId ${error.requestId}` : ''}`);
+                // Refreshed credentials can still be refused if clocks disagree: renew once.
+                if (!renewed && EXPIRED_TOKEN.has(error.code) && options.credential?.invalidate?.()) {
+                    options.log.info(`${action}: the security token was refused as expired; renewing it.`);
+                    continue;
+                }
+                throw error;
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/credentials/sts.ts
 
 
 
@@ -19616,55 +19559,264 @@ function createStsClient(options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/connect.ts
-/** Builds credentials and clients from settings: shared by the main and the post step. */
+;// CONCATENATED MODULE: ./src/credentials/factory.ts
+/**
+ * The one factory that turns the credential settings into a provider, and the
+ * one place that masks what the settings hold. Shared by the main and the post
+ * step.
+ */
 
 
 
 
 
-
-
-const USER_AGENT = 'ecs-image-builder-action/1';
-function credentialSource(settings, log, clock = systemClock) {
-    const credentials = settings.credentials;
-    if (credentials.kind === 'static') {
-        return staticCredential(credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken);
+function createCredentialProvider(settings, context) {
+    if (settings.kind === 'static') {
+        return new StaticCredentials(settings.accessKeyId, settings.accessKeySecret, settings.securityToken);
     }
-    const token = credentials.token;
-    return new OidcCredential({
-        roleArn: credentials.roleArn,
-        providerArn: credentials.providerArn,
-        sessionName: credentials.sessionName,
-        durationSeconds: credentials.durationSeconds,
+    const token = settings.token;
+    return new OidcCredentials({
+        roleArn: settings.roleArn,
+        providerArn: settings.providerArn,
+        sessionName: settings.sessionName,
+        durationSeconds: settings.durationSeconds,
         // A fresh token for every session: GitHub's ID tokens live minutes, not hours.
         getToken: token.source === 'github'
             ? () => getIDToken(token.audience)
             : async () => (await (0,promises_namespaceObject.readFile)(token.path, 'utf8')).trim(),
         sts: createStsClient({
-            endpoint: settings.stsEndpoint.host,
-            protocol: settings.stsEndpoint.protocol,
-            log
+            endpoint: context.stsEndpoint.host,
+            protocol: context.stsEndpoint.protocol,
+            log: context.log
         }),
-        clock,
+        clock: context.clock,
+        log: context.log,
+        mask: context.mask
+    });
+}
+/** The provider for this run's settings, with the runner's masking. */
+function credentialsFor(settings, log, clock) {
+    return createCredentialProvider(settings.credentials, {
+        stsEndpoint: settings.stsEndpoint,
         log,
+        clock,
         mask: (secret) => setSecret(secret)
     });
 }
-function connect(settings, log, credential = credentialSource(settings, log)) {
+/** Masks every secret in the settings: call before anything is logged. */
+function maskSecrets(settings, mask = setSecret) {
+    if (settings.kind === 'static') {
+        mask(settings.accessKeySecret);
+        if (settings.securityToken)
+            mask(settings.securityToken);
+    }
+}
+function describeCredentials(settings) {
+    if (settings.kind === 'oidc') {
+        return settings.token.source === 'github'
+            ? `GitHub OIDC, role ${settings.roleArn}`
+            : `OIDC token file ALIBABA_CLOUD_OIDC_TOKEN_FILE, role ${settings.roleArn}`;
+    }
+    const kind = settings.securityToken ? 'STS token' : 'AccessKey';
+    return settings.source === 'inputs'
+        ? `${kind} from the access-key-id input`
+        : `${kind} from ALIBABA_CLOUD_ACCESS_KEY_ID`;
+}
+
+;// CONCATENATED MODULE: ./src/ecs/client.ts
+
+
+
+const ECS_API_VERSION = '2014-05-26';
+function defaultEcsEndpoint(regionId) {
+    return `ecs.${regionId}.aliyuncs.com`;
+}
+function createEcsClient(options) {
+    const rpc = createRpcClient({ ...options, version: ECS_API_VERSION });
+    const call = (action, query, resource) => rpc(action, { RegionId: options.regionId, ...query }, { resource });
+    return {
+        async startExecution({ pipelineId, clientToken, tags }) {
+            const query = { ImagePipelineId: pipelineId, ClientToken: clientToken };
+            tags.forEach((tag, index) => {
+                query[`Tag.${index + 1}.Key`] = tag.key;
+                query[`Tag.${index + 1}.Value`] = tag.value;
+            });
+            const body = await call('StartImagePipelineExecution', query, `pipeline ${pipelineId}`);
+            const executionId = parse_text(body.ExecutionId);
+            if (!executionId) {
+                throw toApiError('StartImagePipelineExecution', {
+                    name: 'SyntaxError',
+                    message: 'the response has no ExecutionId'
+                });
+            }
+            return executionId;
+        },
+        async getExecution({ executionId }) {
+            const body = await call('DescribeImagePipelineExecutions', { ExecutionId: executionId }, `execution ${executionId}`);
+            return parseExecutions(body).find((execution) => execution.executionId === executionId);
+        },
+        async listExecutions({ pipelineId, statuses, maxResults }) {
+            const query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults) };
+            if (statuses?.length)
+                query.Status = statuses.join(',');
+            return parseExecutions(await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`));
+        },
+        async cancelExecution({ executionId }) {
+            await call('CancelImagePipelineExecution', { ExecutionId: executionId }, `execution ${executionId}`);
+        },
+        findPipelines: (params) => findPipelines(call, params)
+    };
+}
+/** Listings stop after this many pages, whatever NextToken says. */
+const MAX_PAGES = 50;
+/** Every page of DescribeImagePipelines, until no NextToken, a repeated one, or MAX_PAGES. */
+async function findPipelines(call, { name, pipelineIds }) {
+    const found = [];
+    const tokens = new Set();
+    let nextToken;
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const query = { MaxResults: '100' };
+        if (name)
+            query.Name = name;
+        pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id));
+        if (nextToken)
+            query.NextToken = nextToken;
+        const body = await call('DescribeImagePipelines', query, name ? `pipeline named "${name}"` : undefined);
+        found.push(...parsePipelines(body));
+        nextToken = parse_text(body.NextToken);
+        // A service that repeats a token would page for ever.
+        if (!nextToken || tokens.has(nextToken))
+            break;
+        tokens.add(nextToken);
+    }
+    return found;
+}
+function parseExecutions(body) {
+    return list(body, 'ImagePipelineExecution', 'ImagePipelineExecutionSet').flatMap((item) => {
+        const executionId = parse_text(item.ExecutionId);
+        if (!executionId)
+            return [];
+        return [
+            {
+                executionId,
+                pipelineId: parse_text(item.ImagePipelineId),
+                status: parse_text(item.Status)?.toUpperCase() ?? 'UNKNOWN',
+                imageId: parse_text(item.ImageId),
+                message: parse_text(item.Message),
+                creationTime: parse_text(item.CreationTime),
+                modifiedTime: parse_text(item.ModifiedTime),
+                tags: list(item, 'Tags', 'Tag').flatMap((tag) => {
+                    const key = parse_text(tag.TagKey);
+                    return key ? [{ key, value: parse_text(tag.TagValue) ?? '' }] : [];
+                })
+            }
+        ];
+    });
+}
+function parsePipelines(body) {
+    return list(body, 'ImagePipeline', 'ImagePipelineSet').flatMap((item) => {
+        const pipelineId = parse_text(item.ImagePipelineId);
+        return pipelineId
+            ? [{ pipelineId, name: parse_text(item.Name), description: parse_text(item.Description) }]
+            : [];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/ecs/connect.ts
+
+const USER_AGENT = 'ecs-image-builder-action/1';
+function connectEcs(settings, credentials, log) {
     return createEcsClient({
         regionId: settings.regionId,
         endpoint: settings.endpoint.host,
         protocol: settings.endpoint.protocol,
-        credential,
+        credential: credentials,
         log,
         userAgent: USER_AGENT
     });
 }
 
+;// CONCATENATED MODULE: ./src/log.ts
+/**
+ * The log every module writes to, passed in rather than imported, so tests
+ * read what was said; `coreLog` binds it to the runner through @actions/core.
+ */
+
+const coreLog = {
+    debug: (message) => debug(message),
+    info: (message) => info(message),
+    warning: (message) => warning(message),
+    group: (name, fn) => group(name, fn)
+};
+/** Says nothing: for tools that run the action's modules outside a step. */
+const silentLog = {
+    debug: () => undefined,
+    info: () => undefined,
+    warning: () => undefined,
+    group: (_name, fn) => fn()
+};
+
+;// CONCATENATED MODULE: ./src/ecs/policy.ts
+/**
+ * The ECS client every caller uses: the retry policy (api/retry.ts), a deadline
+ * and the run's cancellation are applied here, once, where the client is made.
+ * Callers just call. One that needs another budget (a best-effort look-up, a
+ * cancel after the deadline, the wait loop's single attempts) derives a client
+ * with `with()`.
+ */
+
+function withPolicy(client, policy) {
+    const retried = (operation, resource, call) => withRetry(operation, call, policy, resource);
+    return {
+        policy,
+        with: (change) => withPolicy(client, { ...policy, ...change }),
+        within: (ms) => withPolicy(client, {
+            ...policy,
+            deadline: Math.min(policy.deadline, policy.clock.now() + ms)
+        }),
+        startExecution: (params) => retried('StartImagePipelineExecution', `pipeline ${params.pipelineId}`, () => client.startExecution(params)),
+        getExecution: (params) => retried('DescribeImagePipelineExecutions', `execution ${params.executionId}`, () => client.getExecution(params)),
+        listExecutions: (params) => retried('DescribeImagePipelineExecutions', `pipeline ${params.pipelineId}`, () => client.listExecutions(params)),
+        cancelExecution: (params) => retried('CancelImagePipelineExecution', `execution ${params.executionId}`, () => client.cancelExecution(params)),
+        findPipelines: (params) => retried('DescribeImagePipelines', params.name ? `pipeline named "${params.name}"` : 'image pipelines', () => client.findPipelines(params))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/ecs/cancel.ts
+/**
+ * The one cancel routine, shared by the main step (a cancelled run, a time-out)
+ * and the post step (the backstop). It cancels by ID, retries what is worth
+ * retrying within the client's budget, checks the answer, and says what
+ * happened in words. It never throws.
+ */
+
+
+async function cancelExecution(client, executionId, { clock, log, budgetMs }) {
+    const ecs = withPolicy(client, { clock, log, deadline: clock.now() + budgetMs, baseDelayMs: 500 });
+    try {
+        await ecs.cancelExecution({ executionId });
+        log.info(`Cancel requested for execution ${executionId}.`);
+        return { settled: true, words: `a cancel was requested for execution ${executionId}` };
+    }
+    catch (error) {
+        log.warning(`Could not cancel execution ${executionId}: ${describeError(error)}`);
+        // InvalidStatus.*: the build is in a phase that cannot be cancelled, or has ended.
+        if (error instanceof ApiError && /^InvalidStatus\./.test(error.code)) {
+            return {
+                settled: true,
+                words: `the service refused to cancel it in its current phase (${error.code}); it will end on its own`
+            };
+        }
+        return {
+            settled: false,
+            words: `the cancel request failed (${describeError(error)}); cancel it in the ECS console`
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/tags.ts
+;// CONCATENATED MODULE: ./src/inputs/tags.ts
 const MAX_TAGS = 20;
 function parseTags(text) {
     const entries = text
@@ -19704,42 +19856,24 @@ function checkTag({ key, value }) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/input-names.ts
-/** The names users type in their workflows (SPEC.md): code and tests share them. */
-const Inputs = {
-    RegionId: 'region-id',
-    ImagePipelineId: 'image-pipeline-id',
-    ImagePipelineName: 'image-pipeline-name',
-    ExecutionId: 'execution-id',
-    Tags: 'tags',
-    Wait: 'wait',
-    Timeout: 'timeout',
-    PollInterval: 'poll-interval',
-    MaxPollInterval: 'max-poll-interval',
-    OnTimeout: 'on-timeout',
-    CancelOnJobCancel: 'cancel-on-job-cancel',
-    IfRunning: 'if-running',
-    AllowPartialSuccess: 'allow-partial-success',
-    ClientToken: 'client-token',
-    AccessKeyId: 'access-key-id',
-    AccessKeySecret: 'access-key-secret',
-    SecurityToken: 'security-token',
-    RoleToAssume: 'role-to-assume',
-    OidcProviderArn: 'oidc-provider-arn',
-    RoleSessionName: 'role-session-name',
-    RoleSessionExpiration: 'role-session-expiration',
-    Audience: 'audience',
-    StsEndpoint: 'sts-endpoint',
-    Endpoint: 'endpoint'
-};
-
-;// CONCATENATED MODULE: ./src/credential-settings.ts
+;// CONCATENATED MODULE: ./src/inputs/credentials.ts
 /**
- * Which credentials this run uses, from the credential inputs and the
- * environment. Inputs are read through `read` (inputs.ts owns core.getInput).
+ * Which credentials this run uses, from the credential inputs (read by
+ * settings.ts, the only reader of inputs) and the environment.
  */
 
 
+/** The names of the credential inputs, for settings.ts to read. */
+const CREDENTIAL_INPUTS = [
+    Inputs.AccessKeyId,
+    Inputs.AccessKeySecret,
+    Inputs.SecurityToken,
+    Inputs.RoleToAssume,
+    Inputs.OidcProviderArn,
+    Inputs.RoleSessionName,
+    Inputs.RoleSessionExpiration,
+    Inputs.Audience
+];
 const MIN_SESSION_SECONDS = 900;
 const MAX_SESSION_SECONDS = 43_200;
 function checkSessionName(sessionName) {
@@ -19752,8 +19886,8 @@ function deriveSessionName(env) {
     const raw = `github-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
     return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64);
 }
-function sessionSeconds(read) {
-    const text = read(Inputs.RoleSessionExpiration) ?? '3600';
+function sessionSeconds(inputs) {
+    const text = inputs[Inputs.RoleSessionExpiration] ?? '3600';
     const seconds = Number(text);
     if (!Number.isInteger(seconds) ||
         seconds < MIN_SESSION_SECONDS ||
@@ -19769,48 +19903,65 @@ function sessionSeconds(read) {
  * 3. ALIBABA_CLOUD_ACCESS_KEY_ID + _SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
  * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
  */
-function credentialSettings(read, env) {
-    const accessKeyId = read(Inputs.AccessKeyId);
-    const accessKeySecret = read(Inputs.AccessKeySecret);
-    const securityToken = read(Inputs.SecurityToken);
-    const roleArn = read(Inputs.RoleToAssume);
-    const providerArn = read(Inputs.OidcProviderArn);
-    if (roleArn || providerArn) {
-        if (!roleArn)
-            throw new InputError(Inputs.RoleToAssume, `is required with ${Inputs.OidcProviderArn}`);
-        if (!providerArn)
-            throw new InputError(Inputs.OidcProviderArn, `is required with ${Inputs.RoleToAssume}`);
-        if (accessKeyId || accessKeySecret) {
-            throw new InputError(Inputs.RoleToAssume, `cannot be combined with ${Inputs.AccessKeyId}/${Inputs.AccessKeySecret}; choose one way to authenticate`);
-        }
-        if (!/^acs:ram::\d+:role\/.+/i.test(roleArn)) {
-            throw new InputError(Inputs.RoleToAssume, `"${roleArn}" is not a RAM role ARN (acs:ram::<account-id>:role/<name>)`);
-        }
-        if (!/^acs:ram::\d+:oidc-provider\/.+/i.test(providerArn)) {
-            throw new InputError(Inputs.OidcProviderArn, `"${providerArn}" is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`);
-        }
-        const sessionName = read(Inputs.RoleSessionName) ?? deriveSessionName(env);
-        checkSessionName(sessionName);
-        const durationSeconds = sessionSeconds(read);
-        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-            throw new InputError(Inputs.RoleToAssume, 'needs the job\'s GitHub ID token, but the runner did not offer one (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add "permissions: id-token: write" to the workflow or the job');
-        }
-        return {
-            kind: 'oidc',
-            roleArn,
-            providerArn,
-            sessionName,
-            durationSeconds,
-            token: { source: 'github', audience: read(Inputs.Audience) ?? 'sts.aliyuncs.com' }
-        };
+function credentialSettings(inputs, env) {
+    if (inputs[Inputs.RoleToAssume] || inputs[Inputs.OidcProviderArn])
+        return oidcInputs(inputs, env);
+    const keys = keyInputs(inputs);
+    if (keys)
+        return keys;
+    const found = environmentCredentials(inputs, env);
+    if (found)
+        return found;
+    throw new InputError(Inputs.AccessKeyId, `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`);
+}
+/** ARNs are checked against the whole value: nothing may follow them (a line break, a command). */
+const ROLE_ARN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,/-]+$/i;
+const PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._@+=,/-]+$/i;
+function oidcInputs(inputs, env) {
+    const roleArn = inputs[Inputs.RoleToAssume];
+    const providerArn = inputs[Inputs.OidcProviderArn];
+    if (!roleArn)
+        throw new InputError(Inputs.RoleToAssume, `is required with ${Inputs.OidcProviderArn}`);
+    if (!providerArn)
+        throw new InputError(Inputs.OidcProviderArn, `is required with ${Inputs.RoleToAssume}`);
+    if (inputs[Inputs.AccessKeyId] || inputs[Inputs.AccessKeySecret]) {
+        throw new InputError(Inputs.RoleToAssume, `cannot be combined with ${Inputs.AccessKeyId}/${Inputs.AccessKeySecret}; choose one way to authenticate`);
     }
-    if (accessKeyId || accessKeySecret || securityToken) {
-        if (!accessKeyId)
-            throw new InputError(Inputs.AccessKeyId, `is required with ${accessKeySecret ? Inputs.AccessKeySecret : Inputs.SecurityToken}`);
-        if (!accessKeySecret)
-            throw new InputError(Inputs.AccessKeySecret, `is required with ${Inputs.AccessKeyId}`);
-        return { kind: 'static', source: 'inputs', accessKeyId, accessKeySecret, securityToken };
+    if (!ROLE_ARN.test(roleArn)) {
+        throw new InputError(Inputs.RoleToAssume, `${JSON.stringify(roleArn)} is not a RAM role ARN (acs:ram::<account-id>:role/<name>)`);
     }
+    if (!PROVIDER_ARN.test(providerArn)) {
+        throw new InputError(Inputs.OidcProviderArn, `${JSON.stringify(providerArn)} is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`);
+    }
+    const sessionName = inputs[Inputs.RoleSessionName] ?? deriveSessionName(env);
+    checkSessionName(sessionName);
+    const durationSeconds = sessionSeconds(inputs);
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new InputError(Inputs.RoleToAssume, 'needs the job\'s GitHub ID token, but the runner did not offer one (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add "permissions: id-token: write" to the workflow or the job');
+    }
+    return {
+        kind: 'oidc',
+        roleArn,
+        providerArn,
+        sessionName,
+        durationSeconds,
+        token: { source: 'github', audience: inputs[Inputs.Audience] ?? 'sts.aliyuncs.com' }
+    };
+}
+function keyInputs(inputs) {
+    const accessKeyId = inputs[Inputs.AccessKeyId];
+    const accessKeySecret = inputs[Inputs.AccessKeySecret];
+    const securityToken = inputs[Inputs.SecurityToken];
+    if (!accessKeyId && !accessKeySecret && !securityToken)
+        return undefined;
+    if (!accessKeyId)
+        throw new InputError(Inputs.AccessKeyId, `is required with ${accessKeySecret ? Inputs.AccessKeySecret : Inputs.SecurityToken}`);
+    if (!accessKeySecret)
+        throw new InputError(Inputs.AccessKeySecret, `is required with ${Inputs.AccessKeyId}`);
+    return { kind: 'static', source: 'inputs', accessKeyId, accessKeySecret, securityToken };
+}
+/** The vendor's variables: keys, or OIDC with a token file kept fresh by whatever wrote it. */
+function environmentCredentials(inputs, env) {
     const envId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
     const envSecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
     if (envId && envSecret) {
@@ -19822,13 +19973,12 @@ function credentialSettings(read, env) {
             securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim() || undefined
         };
     }
-    // The vendor's OIDC variables (a token file kept fresh by whatever wrote it).
     const envRole = env.ALIBABA_CLOUD_ROLE_ARN?.trim();
     const envProvider = env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN?.trim();
     const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim();
     if (envRole && envProvider && envTokenFile) {
         const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
-            read(Inputs.RoleSessionName) ||
+            inputs[Inputs.RoleSessionName] ||
             deriveSessionName(env);
         checkSessionName(sessionName);
         return {
@@ -19836,14 +19986,14 @@ function credentialSettings(read, env) {
             roleArn: envRole,
             providerArn: envProvider,
             sessionName,
-            durationSeconds: sessionSeconds(read),
+            durationSeconds: sessionSeconds(inputs),
             token: { source: 'file', path: envTokenFile }
         };
     }
-    throw new InputError(Inputs.AccessKeyId, `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`);
+    return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /**
  * Every input, parsed once into one typed, validated settings object. The only
  * file that reads inputs. A bad input throws an InputError naming it, before any
@@ -19857,10 +20007,6 @@ function credentialSettings(read, env) {
 
 
 
-
-
-/** Not an input (SPEC.md fixes those): the environment variable that switches history off. */
-const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
 const MIN_POLL_INTERVAL_MS = 1000;
 function input(name) {
     return getInput(name).trim();
@@ -19952,12 +20098,35 @@ function deriveClientToken(env, regionId, pipeline) {
     return `gha-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${digest.slice(0, 24)}`.slice(0, 64);
 }
 function getSettings(env = process.env) {
+    const regionId = regionInput(env);
+    const target = targetInputs();
+    const credentialInputs = {};
+    for (const name of CREDENTIAL_INPUTS)
+        credentialInputs[name] = optional(name);
+    return {
+        regionId,
+        ...target,
+        tags: parseTagsInput(getInput(Inputs.Tags)),
+        ...waitInputs(),
+        clientToken: checkClientToken(optional(Inputs.ClientToken) ??
+            deriveClientToken(env, regionId, target.pipelineId ?? target.pipelineName ?? target.executionId ?? '')),
+        endpoint: parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)),
+        stsEndpoint: parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'),
+        credentials: credentialSettings(credentialInputs, env),
+        history: parseBoolean(`(environment variable) ${HISTORY_VARIABLE}`, env[HISTORY_VARIABLE]?.trim() ?? '', true)
+    };
+}
+function regionInput(env) {
     const regionId = input(Inputs.RegionId) || env.ALIBABA_CLOUD_REGION_ID?.trim() || '';
     if (!regionId)
         throw new InputError(Inputs.RegionId, 'is required (or set ALIBABA_CLOUD_REGION_ID)');
     if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(regionId)) {
         throw new InputError(Inputs.RegionId, `"${regionId}" is not a region ID (e.g. cn-hangzhou)`);
     }
+    return regionId;
+}
+/** What to build or follow: a pipeline by ID or name, or an existing execution. */
+function targetInputs() {
     const pipelineId = optional(Inputs.ImagePipelineId);
     const pipelineName = optional(Inputs.ImagePipelineName);
     const executionId = optional(Inputs.ExecutionId);
@@ -19973,8 +20142,10 @@ function getSettings(env = process.env) {
     if (executionId && !/^[A-Za-z0-9_-]{1,64}$/.test(executionId)) {
         throw new InputError(Inputs.ExecutionId, `"${executionId}" is not an execution ID (e.g. exec-5fb8facb8ed7427cxxxx)`);
     }
-    const tags = parseTagsInput(getInput(Inputs.Tags));
-    const wait = parseBoolean(Inputs.Wait, input(Inputs.Wait), true);
+    return { pipelineId, pipelineName, executionId };
+}
+/** How to wait, and what the end means. */
+function waitInputs() {
     const timeoutMs = durationInput(Inputs.Timeout, '60m');
     const pollIntervalMs = durationInput(Inputs.PollInterval, '10s');
     const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, '60s');
@@ -19983,39 +20154,154 @@ function getSettings(env = process.env) {
     if (maxPollIntervalMs < pollIntervalMs) {
         throw new InputError(Inputs.MaxPollInterval, `must not be shorter than ${Inputs.PollInterval}`);
     }
-    const onTimeout = parseChoice(Inputs.OnTimeout, input(Inputs.OnTimeout), ['cancel', 'leave'], 'cancel');
-    const cancelOnJobCancel = parseBoolean(Inputs.CancelOnJobCancel, input(Inputs.CancelOnJobCancel), true);
-    const ifRunning = parseChoice(Inputs.IfRunning, input(Inputs.IfRunning), ['fail', 'wait', 'attach'], 'fail');
-    const allowPartialSuccess = parseBoolean(Inputs.AllowPartialSuccess, input(Inputs.AllowPartialSuccess), false);
-    const clientToken = checkClientToken(optional(Inputs.ClientToken) ??
-        deriveClientToken(env, regionId, pipelineId ?? pipelineName ?? executionId ?? ''));
-    const endpoint = parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId));
-    const stsEndpoint = parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com');
-    const credentials = credentialSettings(optional, env);
-    const history = parseBoolean(`(environment variable) ${HISTORY_VARIABLE}`, env[HISTORY_VARIABLE]?.trim() ?? '', true);
+    const choice = (name, choices) => parseChoice(name, input(name), choices, choices[0]);
+    const flag = (name, fallback) => parseBoolean(name, input(name), fallback);
     return {
-        regionId,
-        pipelineId,
-        pipelineName,
-        executionId,
-        tags,
-        wait,
+        wait: flag(Inputs.Wait, true),
         timeoutMs,
         pollIntervalMs,
         maxPollIntervalMs,
-        onTimeout,
-        cancelOnJobCancel,
-        ifRunning,
-        allowPartialSuccess,
-        clientToken,
-        endpoint,
-        stsEndpoint,
-        credentials,
-        history
+        onTimeout: choice(Inputs.OnTimeout, ['cancel', 'leave']),
+        cancelOnJobCancel: flag(Inputs.CancelOnJobCancel, true),
+        ifRunning: choice(Inputs.IfRunning, ['fail', 'wait', 'attach']),
+        allowPartialSuccess: flag(Inputs.AllowPartialSuccess, false)
     };
 }
 
-;// CONCATENATED MODULE: ./src/schedule.ts
+;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * What passes from the main step to the post step (GITHUB_STATE): written and
+ * read only here, behind a small store interface so both steps' logic is
+ * testable without the runner.
+ */
+
+
+const actionsState = {
+    get: (name) => getState(name),
+    set: (name, value) => saveState(name, value)
+};
+class PostStepState {
+    store;
+    constructor(store) {
+        this.store = store;
+    }
+    /** The execution is known; `guarded` when the post step is to cancel it if the main step is killed. */
+    execution(executionId, guarded) {
+        this.store.set(State.ExecutionId, executionId);
+        if (guarded)
+            this.store.set(State.Guard, 'true');
+    }
+    /** The main step needs no backstop: the post step does nothing. */
+    done() {
+        this.store.set(State.Done, 'true');
+    }
+    cancelRequested() {
+        this.store.set(State.CancelRequested, 'true');
+    }
+    read() {
+        return {
+            executionId: this.store.get(State.ExecutionId) || undefined,
+            guarded: this.store.get(State.Guard) === 'true',
+            done: this.store.get(State.Done) === 'true',
+            cancelRequested: this.store.get(State.CancelRequested) === 'true'
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/cancellation.ts
+/** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
+const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000;
+class RunCancellation {
+    signals;
+    log;
+    cancel;
+    controller = new AbortController();
+    guarded;
+    request;
+    constructor(signals, log, cancel) {
+        this.signals = signals;
+        this.log = log;
+        this.cancel = cancel;
+        signals.on('SIGINT', this.onSignal);
+        signals.on('SIGTERM', this.onSignal);
+    }
+    get signal() {
+        return this.controller.signal;
+    }
+    get cancelled() {
+        return this.controller.signal.aborted;
+    }
+    /** From now on a cancelled run cancels this execution; at once if the run is cancelled already. */
+    guard(executionId) {
+        this.guarded = executionId;
+        if (this.cancelled)
+            this.cancelOnce(executionId, CANCEL_ON_SIGNAL_BUDGET_MS);
+    }
+    /** Cancels the execution unless a cancel is under way or done already: never two at once. */
+    cancelOnce(executionId, budgetMs) {
+        this.request ??= this.cancel(executionId, budgetMs);
+        return this.request;
+    }
+    /** What became of the cancel, if one was requested. */
+    outcome() {
+        return this.request;
+    }
+    dispose() {
+        this.signals.off('SIGINT', this.onSignal);
+        this.signals.off('SIGTERM', this.onSignal);
+    }
+    onSignal = (signal) => {
+        if (this.cancelled)
+            return;
+        this.log.info(`Received ${signal}: the workflow run is being cancelled.`);
+        this.controller.abort();
+        if (this.guarded)
+            this.cancelOnce(this.guarded, CANCEL_ON_SIGNAL_BUDGET_MS);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/ecs/status.ts
+/**
+ * Execution statuses, as listed on the DescribeImagePipelineExecutions page
+ * (docs/api-notes.md). A status we do not know
+ * is treated as running: the service may add phases, and a new phase must never
+ * crash a wait for a build that is still going.
+ */
+const RUNNING_STATUSES = [
+    'PREPARING',
+    'REPAIRING',
+    'BUILDING',
+    'TESTING',
+    'DISTRIBUTING',
+    'RELEASING',
+    'CANCELLING'
+];
+const TERMINAL_STATUSES = [
+    'SUCCESS',
+    'PARTITION_SUCCESS',
+    'FAILED',
+    'TEST_FAILED',
+    'CANCELLED'
+];
+const CLASSES = {
+    SUCCESS: 'success',
+    PARTITION_SUCCESS: 'partial',
+    FAILED: 'failed',
+    TEST_FAILED: 'failed',
+    CANCELLED: 'cancelled'
+};
+function classify(status) {
+    return CLASSES[status] ?? 'running';
+}
+function isTerminal(status) {
+    return classify(status) !== 'running';
+}
+function isKnown(status) {
+    return (RUNNING_STATUSES.includes(status) ||
+        TERMINAL_STATUSES.includes(status));
+}
+
+;// CONCATENATED MODULE: ./src/wait/schedule.ts
 const DEFAULT_FACTOR = 1.5;
 /** In running phases other than the last, at most this many minimum intervals apart. */
 const PHASE_CEILING = 3;
@@ -20068,48 +20354,7 @@ function clamp(value, low, high) {
     return Math.round(Math.min(high, Math.max(low, value)));
 }
 
-;// CONCATENATED MODULE: ./src/status.ts
-/**
- * Execution statuses, as listed on the DescribeImagePipelineExecutions page
- * (shared/api/DescribeImagePipelineExecutions.en.txt). A status we do not know
- * is treated as running: the service may add phases, and a new phase must never
- * crash a wait for a build that is still going.
- */
-const RUNNING_STATUSES = [
-    'PREPARING',
-    'REPAIRING',
-    'BUILDING',
-    'TESTING',
-    'DISTRIBUTING',
-    'RELEASING',
-    'CANCELLING'
-];
-const TERMINAL_STATUSES = [
-    'SUCCESS',
-    'PARTITION_SUCCESS',
-    'FAILED',
-    'TEST_FAILED',
-    'CANCELLED'
-];
-const OUTCOMES = {
-    SUCCESS: 'success',
-    PARTITION_SUCCESS: 'partial',
-    FAILED: 'failed',
-    TEST_FAILED: 'failed',
-    CANCELLED: 'cancelled'
-};
-function outcomeOf(status) {
-    return OUTCOMES[status] ?? 'running';
-}
-function isTerminal(status) {
-    return outcomeOf(status) !== 'running';
-}
-function isKnown(status) {
-    return (RUNNING_STATUSES.includes(status) ||
-        TERMINAL_STATUSES.includes(status));
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
+;// CONCATENATED MODULE: ./src/wait/wait.ts
 
 
 
@@ -20117,101 +20362,279 @@ function isKnown(status) {
 const DEFAULT_VISIBILITY_GRACE_MS = 60_000;
 const OPERATION = 'DescribeImagePipelineExecutions';
 async function waitForExecution(options) {
-    const { api, executionId, clock, log, deadline, startedAt, signal } = options;
+    const { clock, log, deadline, signal } = options;
     const random = options.random ?? Math.random;
-    const grace = options.visibilityGraceMs ?? DEFAULT_VISIBILITY_GRACE_MS;
-    const timeline = [];
-    const warned = new Set();
-    let last;
-    let polls = 0;
-    let failedPolls = 0;
-    const poll = { unchangedPolls: 0, throttled: false };
-    const finish = (outcome) => {
-        const at = clock.now();
-        if (timeline.length)
-            timeline[timeline.length - 1].until = at;
-        log.debug(`wait ${outcome} after ${polls} poll(s), ${failedPolls} retried`);
-        return { outcome, execution: last, timeline, polls, failedPolls };
-    };
+    const wait = new Wait(options);
     for (;;) {
         if (signal?.aborted)
-            return finish('aborted');
-        poll.throttled = false;
-        polls++;
+            return wait.finish('aborted');
+        if (await wait.poll())
+            return wait.finish('ended');
+        const now = clock.now();
+        if (now >= deadline)
+            return wait.finish('timed_out');
+        const state = wait.state;
+        const delay = untilDeadline(nextPollDelay(state, options.schedule, random), now, deadline);
+        state.previousDelayMs = delay;
+        log.debug(`next poll in ${(delay / 1000).toFixed(1)}s${state.throttled ? ' (slowed down after throttling)' : ''}`);
+        await clock.sleep(delay, signal);
+    }
+}
+/** What one wait has seen so far. */
+class Wait {
+    options;
+    state = { unchangedPolls: 0, throttled: false };
+    timeline = [];
+    warned = new Set();
+    grace;
+    last;
+    polls = 0;
+    failedPolls = 0;
+    constructor(options) {
+        this.options = options;
+        this.grace = options.visibilityGraceMs ?? DEFAULT_VISIBILITY_GRACE_MS;
+    }
+    /** One poll; true when the execution has ended. Throws only what retrying cannot fix. */
+    async poll() {
+        const { api, executionId } = this.options;
+        this.state.throttled = false;
+        this.polls++;
         try {
             const execution = await api.getExecution({ executionId });
-            const now = clock.now();
             if (!execution) {
-                // Right after a start the execution may not be listed yet: a normal,
-                // short-lived state (see SPEC.md, "The API it speaks").
-                if (now - startedAt > grace) {
-                    throw new ApiError({
-                        operation: OPERATION,
-                        code: 'InvalidExecution.NotFound',
-                        message: `execution ${executionId} is not listed ${formatDuration(now - startedAt)} after the wait began; check execution-id and region-id`,
-                        resource: `execution ${executionId}`,
-                        transient: false,
-                        throttled: false
-                    });
-                }
-                log.debug(`poll ${polls}: execution ${executionId} not visible yet`);
-                poll.unchangedPolls++;
+                this.notVisible();
+                return false;
             }
-            else {
-                if (execution.status !== last?.status) {
-                    if (timeline.length)
-                        timeline[timeline.length - 1].until = now;
-                    timeline.push({ status: execution.status, since: now, until: now });
-                    poll.unchangedPolls = 0;
-                    log.info(`[${formatDuration(now - startedAt)}] ${execution.status}${execution.message ? `: ${execution.message}` : ''}`);
-                    if (!isKnown(execution.status) && !warned.has(execution.status)) {
-                        warned.add(execution.status);
-                        log.warning(`Execution ${executionId} reports a status this action does not know, "${execution.status}"; it is treated as still running.`);
-                    }
-                    last = execution;
-                    options.onChange?.(execution);
-                }
-                else {
-                    last = execution;
-                    poll.unchangedPolls++;
-                    log.debug(`poll ${polls}: ${execution.status}`);
-                }
-                poll.status = execution.status;
-                // Since the execution's own start when the service says (an attached build began earlier).
-                const created = Date.parse(execution.creationTime ?? '');
-                poll.elapsedMs = now - (Number.isFinite(created) && created <= now ? created : startedAt);
-                if (isTerminal(execution.status))
-                    return finish('ended');
-            }
+            this.seen(execution);
+            return isTerminal(execution.status);
         }
         catch (thrown) {
             const error = toApiError(OPERATION, thrown, `execution ${executionId}`);
             if (!error.transient)
                 throw error;
-            failedPolls++;
-            poll.throttled = error.throttled;
-            log.debug(`poll ${polls} failed with ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${failedPolls} at the next poll`);
+            this.failedPolls++;
+            this.state.throttled = error.throttled;
+            this.options.log.debug(`poll ${this.polls} failed with ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${this.failedPolls} at the next poll`);
+            return false;
         }
+    }
+    finish(end) {
+        const at = this.options.clock.now();
+        if (this.timeline.length)
+            this.timeline[this.timeline.length - 1].until = at;
+        this.options.log.debug(`wait ${end} after ${this.polls} poll(s), ${this.failedPolls} retried`);
+        return {
+            end,
+            execution: this.last,
+            timeline: this.timeline,
+            polls: this.polls,
+            failedPolls: this.failedPolls
+        };
+    }
+    /** Right after a start the execution may not be listed yet: a normal, short-lived state (docs/api-notes.md). */
+    notVisible() {
+        const { clock, executionId, startedAt, log } = this.options;
+        const waited = clock.now() - startedAt;
+        if (waited > this.grace) {
+            throw new ApiError({
+                operation: OPERATION,
+                code: 'InvalidExecution.NotFound',
+                message: `execution ${executionId} is not listed ${formatDuration(waited)} after the wait began; check execution-id and region-id`,
+                resource: `execution ${executionId}`,
+                transient: false,
+                throttled: false
+            });
+        }
+        log.debug(`poll ${this.polls}: execution ${executionId} not visible yet`);
+        this.state.unchangedPolls++;
+    }
+    seen(execution) {
+        const { clock, startedAt, log } = this.options;
         const now = clock.now();
-        if (now >= deadline)
-            return finish('timed_out');
-        const delay = untilDeadline(nextPollDelay(poll, options.schedule, random), now, deadline);
-        poll.previousDelayMs = delay;
-        log.debug(`next poll in ${(delay / 1000).toFixed(1)}s${poll.throttled ? ' (slowed down after throttling)' : ''}`);
-        await clock.sleep(delay, signal);
+        if (execution.status !== this.last?.status) {
+            this.changed(execution, now);
+        }
+        else {
+            this.state.unchangedPolls++;
+            log.debug(`poll ${this.polls}: ${execution.status}`);
+        }
+        this.last = execution;
+        this.options.onPoll?.(execution);
+        this.state.status = execution.status;
+        // Since the execution's own start when the service says (an attached build began earlier).
+        const created = Date.parse(execution.creationTime ?? '');
+        this.state.elapsedMs = now - (Number.isFinite(created) && created <= now ? created : startedAt);
+    }
+    changed(execution, now) {
+        const { executionId, startedAt, log } = this.options;
+        if (this.timeline.length)
+            this.timeline[this.timeline.length - 1].until = now;
+        this.timeline.push({ status: execution.status, since: now, until: now });
+        this.state.unchangedPolls = 0;
+        log.info(`[${formatDuration(now - startedAt)}] ${execution.status}${execution.message ? `: ${execution.message}` : ''}`);
+        if (!isKnown(execution.status) && !this.warned.has(execution.status)) {
+            this.warned.add(execution.status);
+            log.warning(`Execution ${executionId} reports a status this action does not know, "${execution.status}"; it is treated as still running.`);
+        }
     }
 }
 
-;// CONCATENATED MODULE: ./src/start.ts
+;// CONCATENATED MODULE: ./src/run/context.ts
+/** A failure whose outputs and summary are already written: the message is the whole story. */
+class StepFailure extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'StepFailure';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/execution.ts
+/**
+ * The execution phase: the execution this step reports on. It is the one given
+ * (execution-id), one this step starts, or, when the pipeline is busy, what
+ * if-running says: fail, attach to the running one, or wait for it to end and
+ * then start.
+ */
 
 
 
 
+const BUSY = 'InvalidImagePipeline.HasRunningExecution';
+async function executionPhase(run, pipelineId) {
+    const { settings, log, outputs, cancellation } = run;
+    let chosen;
+    if (settings.executionId) {
+        chosen = { executionId: settings.executionId, origin: 'given' };
+        log.info(`Waiting for the existing execution ${chosen.executionId}`);
+    }
+    else {
+        if (cancellation.cancelled)
+            throw new StepFailure('The workflow run was cancelled before a build was started; nothing was started.');
+        const pipeline = pipelineId;
+        chosen = await log.group(`Starting a build of ${pipeline}`, () => startOrAdopt(run, pipeline));
+    }
+    outputs.execution(chosen.executionId);
+    const guarded = chosen.origin === 'started' && settings.cancelOnJobCancel && settings.wait;
+    run.state.execution(chosen.executionId, guarded);
+    // The main step's own guard: at once if the run is being cancelled already.
+    if (guarded)
+        cancellation.guard(chosen.executionId);
+    return chosen;
+}
+/** Starts a build, or follows if-running when the pipeline is busy. */
+async function startOrAdopt(run, pipelineId) {
+    for (;;) {
+        const executionId = await tryStart(run, pipelineId);
+        if (executionId)
+            return { executionId, origin: 'started' };
+        const other = await findRunning(run, pipelineId);
+        if (run.settings.ifRunning === 'attach') {
+            run.log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); attaching to it (if-running: attach).`);
+            return { executionId: other.executionId, origin: 'attached' };
+        }
+        await waitForOther(run, pipelineId, other);
+    }
+}
+/** The new execution's ID, or undefined when the pipeline is busy. */
+async function tryStart(run, pipelineId) {
+    const { settings, ecs, log } = run;
+    try {
+        // Not stopped by a cancelled run: a start whose answer is pending may have
+        // been applied, and only its ID lets a cancelled run cancel it. The same
+        // ClientToken makes every retry safe.
+        const executionId = await ecs.with({ signal: undefined }).startExecution({
+            pipelineId,
+            clientToken: settings.clientToken,
+            tags: settings.tags
+        });
+        log.info(`Started execution ${executionId} (ClientToken ${settings.clientToken})`);
+        return executionId;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.code === BUSY)
+            return undefined;
+        throw error;
+    }
+}
+/** The pipeline's running execution, when if-running lets the step follow it; otherwise the error. */
+async function findRunning({ settings, ecs }, pipelineId) {
+    // The newest page, unfiltered: a running status this action does not know still counts.
+    const listed = await ecs.listExecutions({ pipelineId, maxResults: 50 });
+    const other = listed.find((execution) => !isTerminal(execution.status));
+    if (settings.ifRunning === 'fail' || !other) {
+        const which = other ? `execution ${other.executionId} (${other.status})` : 'execution';
+        throw new Error(`Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`);
+    }
+    return other;
+}
+/** if-running: wait. Returns once the other execution ended; throws if the run ends first. */
+async function waitForOther(run, pipelineId, other) {
+    const { settings, ecs, clock, log, deadline, cancellation } = run;
+    log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`);
+    const waited = await waitForExecution({
+        api: ecs.with({ maxAttempts: 1 }),
+        executionId: other.executionId,
+        clock,
+        log,
+        deadline,
+        startedAt: clock.now(),
+        schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
+        signal: cancellation.signal
+    });
+    const ofPipeline = `execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`;
+    if (waited.end === 'aborted')
+        throw new Error(`The workflow run was cancelled while waiting for ${ofPipeline}`);
+    if (waited.end === 'timed_out')
+        throw new Error(`Timed out waiting for ${ofPipeline}`);
+    log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
+}
 
-const HISTORY_SIZE = 10;
+;// CONCATENATED MODULE: ./src/run/outputs.ts
+
+class StepOutputs {
+    set;
+    constructor(set) {
+        this.set = set;
+    }
+    pipeline(pipelineId) {
+        this.set(Outputs.ImagePipelineId, pipelineId);
+    }
+    execution(executionId) {
+        this.set(Outputs.ExecutionId, executionId);
+    }
+    /** What the latest poll saw, and how long the step has waited so far. */
+    progress(execution, elapsedMs) {
+        this.set(Outputs.Status, execution.status);
+        this.set(Outputs.Message, execution.message ?? '');
+        if (execution.imageId)
+            this.set(Outputs.ImageId, execution.imageId);
+        this.duration(elapsedMs);
+    }
+    duration(elapsedMs) {
+        this.set(Outputs.DurationSeconds, String(Math.round(elapsedMs / 1000)));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/pipeline.ts
+/** The pipeline phase: the ID given, or the one a name resolves to; and its name for the summary. */
+
+/** A best-effort look-up never holds the step up for longer than this. */
+const LOOK_UP_BUDGET_MS = 10_000;
+/** The pipeline to build, or undefined when only execution-id was given. */
+async function pipelinePhase(run) {
+    const { settings, log, outputs } = run;
+    const name = settings.pipelineName;
+    const pipelineId = settings.pipelineId ??
+        (name
+            ? await log.group(`Resolving image pipeline "${name}"`, () => resolvePipeline(run, name))
+            : undefined);
+    if (pipelineId)
+        outputs.pipeline(pipelineId);
+    return pipelineId;
+}
 /** Resolves image-pipeline-name; none or several matches is an error that lists what was found. */
-async function resolvePipeline({ settings, ecs, retry, log }, name) {
-    const found = await retry('DescribeImagePipelines', () => ecs.findPipelines({ name }), `pipeline named "${name}"`);
+async function resolvePipeline({ settings, ecs, log }, name) {
+    const found = await ecs.findPipelines({ name });
     const exact = found.filter((pipeline) => pipeline.name === name);
     if (exact.length !== 1) {
         const listed = found.map((p) => `${p.pipelineId} ("${p.name ?? ''}")`).join(', ');
@@ -20222,89 +20645,12 @@ async function resolvePipeline({ settings, ecs, retry, log }, name) {
     log.info(`"${name}" is ${exact[0].pipelineId}`);
     return exact[0].pipelineId;
 }
-/** Starts a build, or follows if-running when the pipeline is busy. */
-async function startOrAdopt(context, pipelineId) {
-    const { settings, ecs, retry, clock, log, deadline, signal } = context;
-    const resource = `pipeline ${pipelineId}`;
-    for (;;) {
-        try {
-            // Not abortable: a start whose answer is pending may have been applied, and
-            // only its ID lets a cancelled run cancel it. The same ClientToken makes
-            // every retry safe.
-            const executionId = await retry('StartImagePipelineExecution', () => ecs.startExecution({
-                pipelineId,
-                clientToken: settings.clientToken,
-                tags: settings.tags
-            }), resource, { abortable: false });
-            log.info(`Started execution ${executionId} (ClientToken ${settings.clientToken})`);
-            return { executionId, mode: 'started' };
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.code !== 'InvalidImagePipeline.HasRunningExecution')
-                throw error;
-        }
-        const running = await retry('DescribeImagePipelineExecutions', 
-        // The newest page, unfiltered: a running status this action does not know still counts.
-        () => ecs.listExecutions({ pipelineId, maxResults: 50 }), resource);
-        const other = running.find((execution) => !isTerminal(execution.status));
-        if (settings.ifRunning === 'fail' || !other) {
-            const which = other ? `execution ${other.executionId} (${other.status})` : 'execution';
-            throw new Error(`Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`);
-        }
-        if (settings.ifRunning === 'attach') {
-            log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); attaching to it (if-running: attach).`);
-            return { executionId: other.executionId, mode: 'attached' };
-        }
-        log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`);
-        const waited = await waitForExecution({
-            api: ecs,
-            executionId: other.executionId,
-            clock,
-            log,
-            deadline,
-            startedAt: clock.now(),
-            schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
-            signal
-        });
-        if (waited.outcome === 'aborted') {
-            throw new Error(`The workflow run was cancelled while waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
-        }
-        if (waited.outcome === 'timed_out') {
-            throw new Error(`Timed out waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
-        }
-        log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
-    }
-}
-/**
- * One call for this pipeline's recent successful builds: their durations tell
- * when this one is likely to end, so the wait can poll sparsely until then.
- * Best-effort: without it the schedule is only phase-aware.
- */
-async function readHistory(ecs, pipelineId, executionId, log) {
+/** The pipeline's name, for the summary: best-effort, and nothing lost without it (e.g. no ecs:DescribeImagePipelines). */
+async function lookUpPipelineName({ ecs, log }, pipelineId) {
     try {
-        const recent = await ecs.listExecutions({
-            pipelineId,
-            statuses: ['SUCCESS'],
-            maxResults: HISTORY_SIZE
-        });
-        const durations = recent
-            .filter((execution) => execution.executionId !== executionId)
-            .map((execution) => Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? ''));
-        const window = expectedEndWindow(durations);
-        log.info(window
-            ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
-            : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`);
-        return window;
-    }
-    catch (error) {
-        log.debug(`History not read (${describeError(error)}); polling by phase only.`);
-        return undefined;
-    }
-}
-/** The pipeline's name, for the summary: one attempt, and nothing lost without it (e.g. no ecs:DescribeImagePipelines). */
-async function lookUpPipelineName(ecs, pipelineId, log) {
-    try {
-        const [pipeline] = await ecs.findPipelines({ pipelineIds: [pipelineId] });
+        const [pipeline] = await ecs
+            .within(LOOK_UP_BUDGET_MS)
+            .findPipelines({ pipelineIds: [pipelineId] });
         return pipeline?.pipelineId === pipelineId ? pipeline.name : undefined;
     }
     catch (error) {
@@ -20313,26 +20659,82 @@ async function lookUpPipelineName(ecs, pipelineId, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-/**
- * What the main step tells the post step (GITHUB_STATE), behind a small
- * interface so the post step's logic is testable without the runner.
- */
+;// CONCATENATED MODULE: ./src/run/result.ts
 
-const State = {
-    ExecutionId: 'execution-id',
-    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
-    Guard: 'guard',
-    /** 'true' once the main step no longer needs the post step. */
-    Done: 'done',
-    CancelRequested: 'cancel-requested'
-};
-const actionsState = {
-    get: (name) => getState(name),
-    set: (name, value) => saveState(name, value)
-};
 
-;// CONCATENATED MODULE: ./src/summary.ts
+/** After a time-out, the build is cancelled when this step started it and on-timeout says so. */
+function cancelsAfterTimeout(origin, settings) {
+    return origin === 'started' && settings.onTimeout === 'cancel';
+}
+function decideResult(ending, settings) {
+    if (ending.end === 'aborted')
+        return aborted(ending, settings);
+    if (ending.end === 'timed_out')
+        return timedOut(ending, settings);
+    return ended(ending, settings);
+}
+function lastStatus(ending) {
+    return ending.execution?.status ?? 'unknown';
+}
+function aborted(ending, settings) {
+    const owned = ending.origin === 'started';
+    const note = ending.cancel?.words ??
+        (owned && !settings.cancelOnJobCancel
+            ? 'cancel-on-job-cancel is false: the build was left running'
+            : 'this step did not start it, so it was left running');
+    return {
+        passed: false,
+        message: `The workflow run was cancelled while waiting for execution ${ending.executionId} (last status ${lastStatus(ending)}); ${note}.`,
+        warning: false,
+        note: `The workflow run was cancelled; ${note}.`,
+        done: ending.cancel ? ending.cancel.settled : true
+    };
+}
+function timedOut(ending, settings) {
+    let note;
+    if (settings.onTimeout === 'leave') {
+        note = `it was left running (on-timeout: leave); follow it with execution-id: ${ending.executionId}`;
+    }
+    else if (ending.origin !== 'started') {
+        note = 'this step did not start it, so it was left running';
+    }
+    else {
+        note = ending.cancel?.words ?? 'no cancel was requested';
+    }
+    return {
+        passed: false,
+        message: `Timed out after ${formatDuration(settings.timeoutMs)} waiting for execution ${ending.executionId} (last status ${lastStatus(ending)}); ${note}.`,
+        warning: false,
+        note: `Timed out; ${note}.`,
+        done: ending.cancel ? ending.cancel.settled : true
+    };
+}
+function ended(ending, settings) {
+    const execution = ending.execution;
+    const image = `Image: ${execution.imageId ?? 'none reported'}`;
+    const detail = `Execution ${ending.executionId} ended with ${execution.status} after ${formatDuration(ending.durationMs)}${execution.message ? ` (message: "${execution.message}")` : ''}`;
+    const result = { passed: false, warning: false, done: true };
+    switch (classify(execution.status)) {
+        case 'success':
+            return { ...result, passed: true, message: `${detail}. ${image}` };
+        case 'partial':
+            return settings.allowPartialSuccess
+                ? {
+                    ...result,
+                    passed: true,
+                    warning: true,
+                    message: `${detail}. allow-partial-success is true, so the step passes. ${image}`
+                }
+                : {
+                    ...result,
+                    message: `${detail}. The image was created, but copying, sharing or clean-up failed; set allow-partial-success: true to accept this.`
+                };
+        default:
+            return { ...result, message: `${detail}.` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/summary.ts
 /**
  * The job summary's markdown, as a pure function of what happened. One section
  * per execution: pipeline, region, execution, final status, image, duration,
@@ -20340,6 +20742,11 @@ const actionsState = {
  */
 
 
+const ORIGIN_WORDS = {
+    started: 'started',
+    attached: 'attached',
+    given: 'waited for'
+};
 const ICONS = {
     SUCCESS: '✅',
     PARTITION_SUCCESS: '⚠️',
@@ -20378,7 +20785,7 @@ function renderSummary(facts) {
         '| --- | --- |',
         `| Pipeline | ${pipeline} |`,
         `| Region | ${cell(facts.regionId)} |`,
-        `| Execution | \`${facts.executionId}\` (${facts.mode}) |`,
+        `| Execution | \`${facts.executionId}\` (${ORIGIN_WORDS[facts.origin]}) |`,
         `| Status | ${cell(status)} |`,
         `| Image | ${facts.imageId ? `\`${facts.imageId}\`` : '–'} |`,
         `| Duration | ${formatDuration(facts.durationMs)} |`,
@@ -20397,57 +20804,135 @@ function renderSummary(facts) {
     return lines.join('\n') + '\n';
 }
 
-;// CONCATENATED MODULE: ./src/cancellation.ts
-class RunCancellation {
-    signals;
-    log;
-    cancel;
-    controller = new AbortController();
-    guarded;
-    request;
-    constructor(signals, log, 
-    /** Requests the cancel; resolves to what happened, in words; never rejects. */
-    cancel) {
-        this.signals = signals;
-        this.log = log;
-        this.cancel = cancel;
-        signals.on('SIGINT', this.onSignal);
-        signals.on('SIGTERM', this.onSignal);
+;// CONCATENATED MODULE: ./src/run/report.ts
+/**
+ * The report phase: once the wait is over, cancel what is to be cancelled,
+ * settle the result (result.ts), and write it where users look: outputs, the
+ * job summary, the log, and the post step's state.
+ */
+
+
+
+
+
+/** How long the cancel after a time-out may take. */
+const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000;
+async function reportPhase(run, chosen, knownPipelineId, waited) {
+    const { settings, clock, outputs, startedAt } = run;
+    const durationMs = clock.now() - startedAt;
+    outputs.duration(durationMs);
+    const last = waited.execution;
+    const pipelineId = knownPipelineId ?? last?.pipelineId;
+    if (pipelineId && !knownPipelineId)
+        outputs.pipeline(pipelineId);
+    const cancel = await cancelAfterWait(run, chosen, waited);
+    const result = decideResult({ ...chosen, end: waited.end, execution: last, durationMs, cancel }, settings);
+    // The summary names the pipeline; on a cancelled run, no time is spent on that.
+    const pipelineName = settings.pipelineName ??
+        (pipelineId && waited.end !== 'aborted' ? await lookUpPipelineName(run, pipelineId) : undefined);
+    await writeSummary(run, {
+        pipelineId,
+        pipelineName,
+        regionId: settings.regionId,
+        executionId: chosen.executionId,
+        status: last?.status,
+        imageId: last?.imageId,
+        durationMs,
+        message: last?.message,
+        origin: chosen.origin,
+        note: result.note,
+        timeline: waited.timeline
+    });
+    conclude(run, result);
+}
+/** The cancel a time-out calls for, or the one a cancelled run already asked for. */
+async function cancelAfterWait({ settings, cancellation }, chosen, waited) {
+    if (waited.end === 'timed_out' && cancelsAfterTimeout(chosen.origin, settings))
+        return cancellation.cancelOnce(chosen.executionId, CANCEL_AFTER_TIMEOUT_BUDGET_MS);
+    if (waited.end === 'aborted')
+        return cancellation.outcome();
+    return undefined;
+}
+function conclude({ log, state }, result) {
+    if (result.done)
+        state.done();
+    if (!result.passed)
+        throw new StepFailure(result.message);
+    if (result.warning)
+        log.warning(result.message);
+    else
+        log.info(result.message);
+}
+async function writeSummary(run, facts) {
+    try {
+        await run.writeSummary(renderSummary(facts));
     }
-    get signal() {
-        return this.controller.signal;
+    catch (error) {
+        run.log.warning(`Could not write the job summary: ${describeError(error)}`);
     }
-    get cancelled() {
-        return this.controller.signal.aborted;
-    }
-    /** From now on a cancelled run cancels this execution; at once if the run is cancelled already. */
-    guard(executionId) {
-        this.guarded = executionId;
-        if (this.cancelled)
-            this.request ??= this.cancel(executionId);
-    }
-    /** What became of the guarded build, once the run was cancelled; undefined if none was guarded. */
-    outcome() {
-        return this.request;
-    }
-    dispose() {
-        this.signals.off('SIGINT', this.onSignal);
-        this.signals.off('SIGTERM', this.onSignal);
-    }
-    onSignal = (signal) => {
-        if (this.cancelled)
-            return;
-        this.log.info(`Received ${signal}: the workflow run is being cancelled.`);
-        this.controller.abort();
-        if (this.guarded)
-            this.request ??= this.cancel(this.guarded);
-    };
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/run/history.ts
 /**
- * Wires the modules together: settings → pipeline → start (or attach) → wait →
- * outputs, summary, outcome. The only place that calls core.setFailed, once.
+ * This pipeline's recent successful builds: their durations tell when this one
+ * is likely to end, so the wait can poll sparsely until then. Best-effort,
+ * within a small budget of its own: without it the schedule is only
+ * phase-aware.
+ */
+
+
+
+const HISTORY_SIZE = 10;
+const HISTORY_BUDGET_MS = 10_000;
+async function readHistory({ ecs, log }, pipelineId, executionId) {
+    try {
+        const recent = await ecs.within(HISTORY_BUDGET_MS).listExecutions({
+            pipelineId,
+            statuses: ['SUCCESS'],
+            maxResults: HISTORY_SIZE
+        });
+        const durations = recent
+            .filter((execution) => execution.executionId !== executionId)
+            .map((execution) => Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? ''));
+        const window = expectedEndWindow(durations);
+        log.info(window
+            ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
+            : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`);
+        return window;
+    }
+    catch (error) {
+        log.debug(`History not read (${describeError(error)}); polling by phase only.`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/waiting.ts
+/** The wait phase: history first (when it can help), then the wait loop, outputs refreshed as it goes. */
+
+
+async function waitPhase(run, { executionId }, pipelineId) {
+    const { settings, ecs, clock, log, outputs, cancellation, startedAt, deadline } = run;
+    const expectedEnd = settings.history && pipelineId && !cancellation.cancelled
+        ? await readHistory(run, pipelineId, executionId)
+        : undefined;
+    return log.group(`Waiting for execution ${executionId}`, () => waitForExecution({
+        // The loop makes one attempt a poll: a failed poll is retried at the next one.
+        api: ecs.with({ maxAttempts: 1 }),
+        executionId,
+        clock,
+        log,
+        deadline,
+        startedAt,
+        schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs, expectedEnd },
+        signal: cancellation.signal,
+        onPoll: (execution) => outputs.progress(execution, clock.now() - startedAt)
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/run/run.ts
+/**
+ * The main step, as phases in the order they happen:
+ * settings → credentials → pipeline → execution → wait → report.
  */
 
 
@@ -20460,235 +20945,108 @@ class RunCancellation {
 
 
 
-
-
-
-const ACTION_NAME = 'ecs-image-builder';
-const Outputs = {
-    ExecutionId: 'execution-id',
-    ImagePipelineId: 'image-pipeline-id',
-    Status: 'status',
-    ImageId: 'image-id',
-    Message: 'message',
-    DurationSeconds: 'duration-seconds'
-};
-const coreLog = {
-    debug: (message) => debug(message),
-    info: (message) => info(message),
-    warning: (message) => warning(message)
-};
-/** A failure whose outputs are already set: the message is the whole story. */
-class Outcome extends Error {
-}
-/** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
-const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000;
-const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000;
-async function run(overrides = {}) {
-    const runtime = {
-        clock: systemClock,
-        log: coreLog,
-        state: actionsState,
-        env: process.env,
-        signals: process,
-        connect: connect,
-        credentials: credentialSource,
-        ...overrides
-    };
+async function runMainStep(deps) {
+    const settings = settingsPhase(deps);
+    const credentials = await credentialsPhase(settings, deps);
+    const startedAt = deps.clock.now();
+    const deadline = startedAt + settings.timeoutMs;
+    const { clock, log } = deps;
+    const client = deps.connect(settings, credentials, log);
+    const state = new PostStepState(deps.state);
+    const cancellation = new RunCancellation(deps.signals, log, async (executionId, budgetMs) => {
+        const cancel = await cancelExecution(client, executionId, { clock, log, budgetMs });
+        // At once: the step may be killed before it reports.
+        if (cancel.settled)
+            state.cancelRequested();
+        return cancel;
+    });
     try {
-        await execute(runtime);
-    }
-    catch (error) {
-        setFailed(`${ACTION_NAME}: ${describeError(error)}`);
-    }
-}
-async function execute(runtime) {
-    const { clock, log } = runtime;
-    const settings = getSettings(runtime.env);
-    maskSecrets(settings.credentials);
-    const credential = runtime.credentials(settings, log, clock);
-    if (settings.credentials.kind === 'oidc') {
-        // Assume the role before anything else, so a trust-policy problem is the first thing reported.
-        await group('Assuming the RAM role with OIDC', () => credential.getCredential());
-    }
-    const ecs = runtime.connect(settings, log, credential);
-    const cancellation = new RunCancellation(runtime.signals, log, (executionId) => requestCancel(ecs, executionId, runtime, clock.now() + CANCEL_ON_SIGNAL_BUDGET_MS));
-    try {
-        await build(settings, ecs, cancellation, runtime);
+        const ecs = withPolicy(client, {
+            clock,
+            log,
+            deadline,
+            signal: cancellation.signal
+        });
+        const run = {
+            settings,
+            ecs,
+            clock,
+            log,
+            outputs: new StepOutputs(deps.setOutput),
+            state,
+            cancellation,
+            writeSummary: deps.writeSummary,
+            startedAt,
+            deadline
+        };
+        await buildPhases(run);
     }
     finally {
         cancellation.dispose();
     }
 }
-async function build(settings, ecs, cancellation, runtime) {
-    const { clock, log, state } = runtime;
-    const startedAt = clock.now();
-    const deadline = startedAt + settings.timeoutMs;
-    const retry = (operation, call, resource, options) => withRetry(operation, call, {
-        clock,
-        log,
-        deadline,
-        signal: options?.abortable === false ? undefined : cancellation.signal
-    }, resource);
-    const context = {
-        settings,
-        ecs,
-        retry,
-        clock,
-        log,
-        deadline,
-        signal: cancellation.signal
-    };
-    log.info(`Region ${settings.regionId}, endpoint ${settings.endpoint.protocol}://${settings.endpoint.host}, credentials: ${describeSource(settings.credentials)}`);
-    // 1. The pipeline.
-    const name = settings.pipelineName;
-    let pipelineId = settings.pipelineId ??
-        (name
-            ? await group(`Resolving image pipeline "${name}"`, () => resolvePipeline(context, name))
-            : undefined);
-    if (pipelineId)
-        setOutput(Outputs.ImagePipelineId, pipelineId);
-    // 2. The execution: ours, someone else's we attach to, or the one we were given.
-    let executionId;
-    let mode;
-    if (settings.executionId) {
-        executionId = settings.executionId;
-        mode = 'waited for';
-        log.info(`Waiting for the existing execution ${executionId}`);
-    }
-    else {
-        if (cancellation.cancelled)
-            throw new Outcome('The workflow run was cancelled before a build was started; nothing was started.');
-        const pipeline = pipelineId;
-        const started = await group(`Starting a build of ${pipeline}`, () => startOrAdopt(context, pipeline));
-        executionId = started.executionId;
-        mode = started.mode;
-    }
-    setOutput(Outputs.ExecutionId, executionId);
-    const owned = mode === 'started';
-    state.set(State.ExecutionId, executionId);
-    if (!settings.wait) {
-        log.info(`wait is false: execution ${executionId} goes on without this step. Wait for it in a later step with execution-id: ${executionId}`);
-        state.set(State.Done, 'true');
+async function buildPhases(run) {
+    const pipelineId = await pipelinePhase(run);
+    const chosen = await executionPhase(run, pipelineId);
+    if (!run.settings.wait) {
+        run.log.info(`wait is false: execution ${chosen.executionId} goes on without this step. Wait for it in a later step with execution-id: ${chosen.executionId}`);
+        run.state.done();
         return;
     }
-    if (owned && settings.cancelOnJobCancel) {
-        // The post step's backstop, and the main step's own guard: at once if the run is being cancelled already.
-        state.set(State.Guard, 'true');
-        cancellation.guard(executionId);
-    }
-    // 3. Wait; a cancelled run ends it (and cancels the build this step guards).
-    const expectedEnd = settings.history && pipelineId && !cancellation.cancelled
-        ? await readHistory(ecs, pipelineId, executionId, log)
-        : undefined;
-    const result = await group(`Waiting for execution ${executionId}`, () => waitForExecution({
-        api: ecs,
-        executionId,
-        clock,
-        log,
-        deadline,
-        startedAt,
-        schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs, expectedEnd },
-        signal: cancellation.signal,
-        onChange: (execution) => publish(execution, startedAt, clock)
-    }));
-    const last = result.execution;
-    if (last?.pipelineId && !pipelineId) {
-        pipelineId = last.pipelineId;
-        setOutput(Outputs.ImagePipelineId, pipelineId);
-    }
-    const durationMs = clock.now() - startedAt;
-    setOutput(Outputs.DurationSeconds, String(Math.round(durationMs / 1000)));
-    // The summary names the pipeline; on a cancelled run, no time is spent on that.
-    const pipelineName = settings.pipelineName ??
-        (pipelineId && result.outcome !== 'aborted'
-            ? await lookUpPipelineName(ecs, pipelineId, log)
-            : undefined);
-    const facts = {
-        pipelineId,
-        pipelineName,
-        regionId: settings.regionId,
-        executionId,
-        status: last?.status,
-        imageId: last?.imageId,
-        durationMs,
-        message: last?.message,
-        mode,
-        timeline: result.timeline
-    };
-    // 4. The outcome.
-    if (result.outcome === 'aborted') {
-        const note = (await cancellation.outcome()) ??
-            (owned
-                ? 'cancel-on-job-cancel is false: the build was left running'
-                : 'this step did not start it, so it was left running');
-        await writeSummary({ ...facts, note: `The workflow run was cancelled; ${note}.` }, log);
-        state.set(State.Done, 'true');
-        throw new Outcome(`The workflow run was cancelled while waiting for execution ${executionId} (last status ${last?.status ?? 'unknown'}); ${note}.`);
-    }
-    if (result.outcome === 'timed_out') {
-        let note;
-        if (settings.onTimeout === 'leave') {
-            note = `it was left running (on-timeout: leave); follow it with execution-id: ${executionId}`;
-        }
-        else if (!owned) {
-            note = 'this step did not start it, so it was left running';
-        }
-        else {
-            note = await requestCancel(ecs, executionId, runtime, clock.now() + CANCEL_AFTER_TIMEOUT_BUDGET_MS);
-        }
-        await writeSummary({ ...facts, note: `Timed out; ${note}.` }, log);
-        state.set(State.Done, 'true');
-        throw new Outcome(`Timed out after ${formatDuration(settings.timeoutMs)} waiting for execution ${executionId} (last status ${last?.status ?? 'unknown'}); ${note}.`);
-    }
-    state.set(State.Done, 'true');
-    const execution = last;
-    await writeSummary(facts, log);
-    const outcome = outcomeOf(execution.status);
-    const detail = `Execution ${executionId} ended with ${execution.status} after ${formatDuration(durationMs)}${execution.message ? ` (message: "${execution.message}")` : ''}`;
-    if (outcome === 'success') {
-        log.info(`${detail}. Image: ${execution.imageId ?? 'none reported'}`);
-        return;
-    }
-    if (outcome === 'partial' && settings.allowPartialSuccess) {
-        warning(`${detail}. allow-partial-success is true, so the step passes. Image: ${execution.imageId ?? 'none reported'}`);
-        return;
-    }
-    throw new Outcome(outcome === 'partial'
-        ? `${detail}. The image was created, but copying, sharing or clean-up failed; set allow-partial-success: true to accept this.`
-        : `${detail}.`);
+    const waited = await waitPhase(run, chosen, pipelineId);
+    await reportPhase(run, chosen, pipelineId, waited);
 }
-/** Requests a cancel; returns what happened, in words, and never throws. */
-async function requestCancel(ecs, executionId, runtime, until) {
-    const { clock, log, state } = runtime;
+/** Every input, validated before any request; every secret masked before anything is logged. */
+function settingsPhase(deps) {
+    const settings = getSettings(deps.env);
+    maskSecrets(settings.credentials);
+    deps.log.info(`Region ${settings.regionId}, endpoint ${settings.endpoint.protocol}://${settings.endpoint.host}, credentials: ${describeCredentials(settings.credentials)}`);
+    return settings;
+}
+async function credentialsPhase(settings, deps) {
+    const credentials = deps.credentials(settings, deps.log, deps.clock);
+    if (settings.credentials.kind === 'oidc') {
+        // Assume the role before anything else, so a trust-policy problem is the first thing reported.
+        await deps.log.group('Assuming the RAM role with OIDC', () => credentials.getCredential());
+    }
+    return credentials;
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * The main step: binds the phases (run/run.ts) to the runner, and is the only
+ * place that fails the step, once, with the action's name in front.
+ */
+
+
+
+
+
+
+
+
+
+function runnerDependencies() {
+    return {
+        clock: systemClock,
+        log: coreLog,
+        state: actionsState,
+        env: process.env,
+        signals: process,
+        setOutput: (name, value) => setOutput(name, value),
+        writeSummary: async (markdown) => {
+            await summary.addRaw(markdown).write();
+        },
+        credentials: credentialsFor,
+        connect: connectEcs
+    };
+}
+async function run(overrides = {}) {
     try {
-        await withRetry('CancelImagePipelineExecution', () => ecs.cancelExecution({ executionId }), { clock, log, deadline: until, baseDelayMs: 500 }, `execution ${executionId}`);
-        state.set(State.CancelRequested, 'true');
-        log.info(`Cancel requested for execution ${executionId}.`);
-        return `a cancel was requested for execution ${executionId}`;
+        await runMainStep({ ...runnerDependencies(), ...overrides });
     }
     catch (error) {
-        const refused = error instanceof ApiError && /^InvalidStatus\./.test(error.code);
-        log.warning(`Could not cancel execution ${executionId}: ${describeError(error)}`);
-        if (refused)
-            state.set(State.CancelRequested, 'true');
-        return refused
-            ? `the service refused to cancel it in its current phase (${error.code}); it will end on its own`
-            : `the cancel request failed (${describeError(error)}); cancel it in the ECS console`;
-    }
-}
-function publish(execution, startedAt, clock) {
-    setOutput(Outputs.Status, execution.status);
-    setOutput(Outputs.Message, execution.message ?? '');
-    if (execution.imageId)
-        setOutput(Outputs.ImageId, execution.imageId);
-    setOutput(Outputs.DurationSeconds, String(Math.round((clock.now() - startedAt) / 1000)));
-}
-async function writeSummary(facts, log) {
-    try {
-        await summary.addRaw(renderSummary(facts)).write();
-    }
-    catch (error) {
-        log.warning(`Could not write the job summary: ${describeError(error)}`);
+        setFailed(`${ACTION_NAME}: ${describeError(error)}`);
     }
 }
 

@@ -21,10 +21,3 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true })
     })
 }
-
-/** The log the core modules write to; `main.ts` binds it to `@actions/core`. */
-export interface Log {
-  debug(message: string): void
-  info(message: string): void
-  warning(message: string): void
-}

@@ -18,10 +18,11 @@
  * one a second (the benchmark measures the action's peak RSS on real time).
  */
 import FakeTimers from '@sinonjs/fake-timers'
-import { staticCredential } from '../src/credentials.js'
-import type { Clock, Log } from '../src/clock.js'
-import { createEcsClient } from '../src/ecs.js'
-import { waitForExecution } from '../src/wait.js'
+import { StaticCredentials } from '../src/credentials/provider.js'
+import type { Clock } from '../src/clock.js'
+import { type Log, silentLog } from '../src/log.js'
+import { createEcsClient } from '../src/ecs/client.js'
+import { waitForExecution } from '../src/wait/wait.js'
 import { TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET } from './emulator/server.js'
 
 const SECOND = 1000
@@ -49,6 +50,7 @@ const clock: Clock = {
 }
 // The action builds a debug line per request and writes it out: build them, drop them.
 const log: Log = {
+  ...silentLog,
   debug: (message) => void (logged += message.length),
   info: (message) => void (logged += message.length),
   warning: (message) => void (logged += message.length)
@@ -57,7 +59,7 @@ const client = createEcsClient({
   regionId: 'cn-hangzhou',
   endpoint,
   protocol: 'http',
-  credential: staticCredential(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET),
+  credential: new StaticCredentials(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET),
   log
 })
 
@@ -84,7 +86,7 @@ const result = await waitForExecution({
 timers.uninstall()
 process.stdout.write(
   JSON.stringify({
-    outcome: result.outcome,
+    end: result.end,
     polls,
     heapStartMb: mb(heapStart),
     heapByQuarterMb: heapByQuarter,

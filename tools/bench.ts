@@ -10,10 +10,11 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import type { Clock, Log } from '../src/clock.js'
-import type { Execution } from '../src/ecs.js'
-import { expectedEndWindow } from '../src/schedule.js'
-import { waitForExecution } from '../src/wait.js'
+import type { Clock } from '../src/clock.js'
+import { type Log, silentLog } from '../src/log.js'
+import type { Execution } from '../src/ecs/client.js'
+import { expectedEndWindow } from '../src/wait/schedule.js'
+import { waitForExecution } from '../src/wait/wait.js'
 import {
   EcsEmulator,
   TEST_ACCESS_KEY_ID,
@@ -101,7 +102,7 @@ function awsWaiterDelay(random: () => number): (attempt: number) => number {
   }
 }
 
-const quiet: Log = { debug: () => undefined, info: () => undefined, warning: () => undefined }
+const quiet: Log = silentLog
 
 async function simulateOurs(
   build: Build,
@@ -277,7 +278,7 @@ async function startup(): Promise<{ nodeMs: number; actionMs: number; ratio: num
 
 /** What tools/bench-memory.ts prints. */
 interface LongWait {
-  outcome: string
+  end: string
   /** The real client and loop over a 6-hour wait at a 1 s poll on a virtual clock. */
   polls: number
   heapStartMb: number
@@ -354,7 +355,7 @@ async function longWaitHeap(): Promise<LongWait> {
       )
     })
     const result = JSON.parse(output) as LongWait
-    if (result.outcome !== 'timed_out' || result.heapByQuarterMb.length !== 4) {
+    if (result.end !== 'timed_out' || result.heapByQuarterMb.length !== 4) {
       throw new Error(`bench-memory: ${output}`)
     }
     return result
@@ -379,74 +380,99 @@ function table(headers: string[], rows: Array<Array<string | number>>): string {
   ].join('\n')
 }
 
-const rows = await policies()
-const totals = POLICIES.map((policy) => {
-  const mine = rows.filter((r) => r.policy === policy)
-  return {
-    policy,
-    calls: mine.reduce((a, r) => a + r.calls, 0),
-    meanLagS: mean(allLagsS.get(policy)!),
-    lagStandardErrorS: standardError(allLagsS.get(policy)!),
-    worstLagS: Math.max(...mine.map((r) => r.worstLagS))
-  }
-})
-console.log(
-  `Detection lag (s) and DescribeImagePipelineExecutions calls per build: mean of ${reference.runsPerTimeline} runs per timeline, poll-interval 10s, max-poll-interval 60s\n`
-)
-console.log(
-  table(
-    ['timeline', ...POLICIES.map((p) => `${p}: calls / lag mean / worst`)],
-    reference.timelines.map((t) => [
-      t.name,
-      ...POLICIES.map((p) => {
-        const r = rows.find((row) => row.timeline === t.name && row.policy === p)!
-        return `${r.calls.toFixed(0)} / ${r.meanLagS.toFixed(1)} / ${r.worstLagS.toFixed(0)}`
-      })
-    ])
-  )
-)
-console.log('')
-console.log(
-  table(
-    [
-      'policy',
-      'calls (all timelines)',
-      'mean lag (s) ± standard error',
-      'worst lag (s)',
-      'calls vs fixed 5s'
-    ],
-    totals.map((t) => [
-      t.policy,
-      t.calls.toFixed(0),
-      `${t.meanLagS.toFixed(2)} ± ${t.lagStandardErrorS.toFixed(2)}`,
-      t.worstLagS.toFixed(0),
-      `${((t.calls / totals[0].calls) * 100).toFixed(0)}%`
-    ])
-  )
-)
+type Total = ReturnType<typeof totalsOf>[number]
 
-const start = await startup()
-const bundle = {
-  indexKb: Math.round(statSync(join(ROOT, 'dist', 'index.js')).size / 1024),
-  postKb: Math.round(statSync(join(ROOT, 'dist', 'post', 'index.js')).size / 1024)
+interface Results {
+  rows: Row[]
+  totals: Total[]
+  start: Awaited<ReturnType<typeof startup>>
+  bundle: { indexKb: number; postKb: number }
+  mem: Awaited<ReturnType<typeof memory>>
 }
-const mem = await memory()
-console.log(
-  `\nStart-up to the first API request: ${start.actionMs.toFixed(0)} ms (node -e 0: ${start.nodeMs.toFixed(0)} ms; ${start.ratio.toFixed(2)}x), median of ${STARTUP_RUNS}`
-)
-console.log(`Bundle: dist/index.js ${bundle.indexKb} KiB, dist/post/index.js ${bundle.postKb} KiB`)
-console.log(
-  `Memory: peak RSS ${mem.peakRssMb} MB (dist/index.js, a ${mem.realWaitSeconds} s wait at a 1 s poll, ${mem.realWaitPolls} polls, real time)`
-)
-console.log(
-  `        heap after GC at each quarter of a 6-hour wait at a 1 s poll (${mem.polls} real requests, virtual clock): ${mem.heapByQuarterMb.join(', ')} MB (${mem.heapStartMb} MB before the first)`
-)
-console.log(
-  `        that run's own peak RSS, ${mem.compressedRssMb} MB, is that of unbundled modules and a thousand requests a second (V8 grows its young generation for them), not the action's`
-)
+
+function totalsOf(rows: Row[]) {
+  return POLICIES.map((policy) => {
+    const mine = rows.filter((r) => r.policy === policy)
+    return {
+      policy,
+      calls: mine.reduce((a, r) => a + r.calls, 0),
+      meanLagS: mean(allLagsS.get(policy)!),
+      lagStandardErrorS: standardError(allLagsS.get(policy)!),
+      worstLagS: Math.max(...mine.map((r) => r.worstLagS))
+    }
+  })
+}
+
+function printPolicies(rows: Row[], totals: Total[]): void {
+  console.log(
+    `Detection lag (s) and DescribeImagePipelineExecutions calls per build: mean of ${reference.runsPerTimeline} runs per timeline, poll-interval 10s, max-poll-interval 60s\n`
+  )
+  console.log(
+    table(
+      ['timeline', ...POLICIES.map((p) => `${p}: calls / lag mean / worst`)],
+      reference.timelines.map((t) => [
+        t.name,
+        ...POLICIES.map((p) => {
+          const r = rows.find((row) => row.timeline === t.name && row.policy === p)!
+          return `${r.calls.toFixed(0)} / ${r.meanLagS.toFixed(1)} / ${r.worstLagS.toFixed(0)}`
+        })
+      ])
+    )
+  )
+  console.log('')
+  console.log(
+    table(
+      [
+        'policy',
+        'calls (all timelines)',
+        'mean lag (s) ± standard error',
+        'worst lag (s)',
+        'calls vs fixed 5s'
+      ],
+      totals.map((t) => [
+        t.policy,
+        t.calls.toFixed(0),
+        `${t.meanLagS.toFixed(2)} ± ${t.lagStandardErrorS.toFixed(2)}`,
+        t.worstLagS.toFixed(0),
+        `${((t.calls / totals[0].calls) * 100).toFixed(0)}%`
+      ])
+    )
+  )
+}
+
+function bundleSizes(): Results['bundle'] {
+  return {
+    indexKb: Math.round(statSync(join(ROOT, 'dist', 'index.js')).size / 1024),
+    postKb: Math.round(statSync(join(ROOT, 'dist', 'post', 'index.js')).size / 1024)
+  }
+}
+
+function printFootprint({ start, bundle, mem }: Results): void {
+  console.log(
+    `\nStart-up to the first API request: ${start.actionMs.toFixed(0)} ms (node -e 0: ${start.nodeMs.toFixed(0)} ms; ${start.ratio.toFixed(2)}x), median of ${STARTUP_RUNS}`
+  )
+  console.log(
+    `Bundle: dist/index.js ${bundle.indexKb} KiB, dist/post/index.js ${bundle.postKb} KiB`
+  )
+  console.log(
+    `Memory: peak RSS ${mem.peakRssMb} MB (dist/index.js, a ${mem.realWaitSeconds} s wait at a 1 s poll, ${mem.realWaitPolls} polls, real time)`
+  )
+  console.log(
+    `        heap after GC at each quarter of a 6-hour wait at a 1 s poll (${mem.polls} real requests, virtual clock): ${mem.heapByQuarterMb.join(', ')} MB (${mem.heapStartMb} MB before the first)`
+  )
+  console.log(
+    `        that run's own peak RSS, ${mem.compressedRssMb} MB, is that of unbundled modules and a thousand requests a second (V8 grows its young generation for them), not the action's`
+  )
+}
 
 /** The targets of the polling issue, measured: printed, never asserted (timing is noisy). */
-function targets(): Array<{ target: string; measured: string; met: boolean | string }> {
+function targets({
+  rows,
+  totals,
+  start,
+  mem,
+  bundle
+}: Results): Array<{ target: string; measured: string; met: boolean | string }> {
   const ours = totals.find((t) => t.policy === DEFAULT_POLICY)!
   const fixed5 = totals.find((t) => t.policy === 'fixed 5s')!
   const perTimeline = (other: PolicyName, better: (mine: Row, theirs: Row) => boolean): string[] =>
@@ -516,25 +542,49 @@ function targets(): Array<{ target: string; measured: string; met: boolean | str
     }
   ]
 }
-const goals = targets()
-console.log(
-  `\nTargets (default: history on, poll-interval 10s, max-poll-interval 60s; on ${process.version}):\n`
-)
-console.log(
-  table(
-    ['target', 'measured', 'met'],
-    goals.map((g) => [g.target, g.measured, g.met === true ? 'yes' : g.met || 'no'])
-  )
-)
 
-const out = join(ROOT, 'build', 'bench-results.json')
-mkdirSync(join(ROOT, 'build'), { recursive: true })
-writeFileSync(
-  out,
-  JSON.stringify(
-    { node: process.version, rows, totals, startup: start, bundle, memory: mem, targets: goals },
-    null,
-    2
-  ) + '\n'
-)
-console.log(`\nJSON: ${out}`)
+function printTargets(goals: ReturnType<typeof targets>): void {
+  console.log(
+    `\nTargets (default: history on, poll-interval 10s, max-poll-interval 60s; on ${process.version}):\n`
+  )
+  console.log(
+    table(
+      ['target', 'measured', 'met'],
+      goals.map((g) => [g.target, g.measured, g.met === true ? 'yes' : g.met || 'no'])
+    )
+  )
+}
+
+function save(results: Results, goals: ReturnType<typeof targets>): void {
+  const out = join(ROOT, 'build', 'bench-results.json')
+  mkdirSync(join(ROOT, 'build'), { recursive: true })
+  const { rows, totals, start, bundle, mem } = results
+  writeFileSync(
+    out,
+    JSON.stringify(
+      { node: process.version, rows, totals, startup: start, bundle, memory: mem, targets: goals },
+      null,
+      2
+    ) + '\n'
+  )
+  console.log(`\nJSON: ${out}`)
+}
+
+async function main(): Promise<void> {
+  const rows = await policies()
+  const totals = totalsOf(rows)
+  printPolicies(rows, totals)
+  const results: Results = {
+    rows,
+    totals,
+    start: await startup(),
+    bundle: bundleSizes(),
+    mem: await memory()
+  }
+  printFootprint(results)
+  const goals = targets(results)
+  printTargets(goals)
+  save(results, goals)
+}
+
+await main()

@@ -1,4 +1,4 @@
-/** One test per row of the outcome table in SPEC.md, through dist/ against the emulator. */
+/** One test per row of the outcome table (README.md, "Outcomes"), through dist/ against the emulator. */
 import { expect, test } from '@jest/globals'
 import { errors } from '../../tools/launcher.js'
 import { run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
@@ -142,7 +142,7 @@ test('wait: false starts the build, sets execution-id and returns at once', asyn
 })
 
 test('without the pipeline name (DescribeImagePipelines refused), the summary shows the ID alone', async () => {
-  emulator().inject({ action: 'DescribeImagePipelines', kind: 'http503' })
+  emulator().inject({ action: 'DescribeImagePipelines', kind: 'forbidden' })
   const result = await run(emulator())
   expect(result.exitCode).toBe(0)
   expect(result.summary).toContain(`| Pipeline | \`${TEST_PIPELINE_ID}\` |`)

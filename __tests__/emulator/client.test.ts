@@ -1,8 +1,9 @@
-/** Our ECS client (src/ecs.ts, on the official SDK) against the emulator: what the SDK's transport does. */
+/** Our ECS client (src/ecs/client.ts, on the official SDK) against the emulator: what the SDK's transport does. */
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
-import { staticCredential } from '../../src/credentials.js'
-import { createEcsClient } from '../../src/ecs.js'
-import { ApiError } from '../../src/errors.js'
+import { StaticCredentials } from '../../src/credentials/provider.js'
+import { createEcsClient } from '../../src/ecs/client.js'
+import { silentLog } from '../../src/log.js'
+import { ApiError } from '../../src/api/errors.js'
 import {
   EcsEmulator,
   TEST_ACCESS_KEY_ID,
@@ -18,13 +19,13 @@ const client = (timeouts: { connectTimeoutMs: number; readTimeoutMs: number }) =
     regionId: 'cn-hangzhou',
     endpoint: new URL(emulator.endpoint).host,
     protocol: 'http',
-    credential: staticCredential(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET),
-    log: { debug: () => undefined, info: () => undefined, warning: () => undefined },
+    credential: new StaticCredentials(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET),
+    log: silentLog,
     ...timeouts
   })
 
 test('a response that stalls for the connect time-out fails, though the read time-out is longer', async () => {
-  // httpx applies the connect time-out as the socket's idle time-out: src/sdk.ts says so.
+  // httpx applies the connect time-out as the socket's idle time-out: src/api/rpc.ts says so.
   emulator.inject({ action: 'DescribeImagePipelineExecutions', kind: 'slow', delayMs: 1500 })
   const started = Date.now()
   const failure = await client({ connectTimeoutMs: 300, readTimeoutMs: 5000 })

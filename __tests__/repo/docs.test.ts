@@ -56,8 +56,8 @@ describe('action.yml', () => {
     }
   })
 
-  test('its names are those of the code (src/inputs.ts, src/main.ts)', async () => {
-    const { Inputs } = await import('../../src/inputs.js')
+  test('its names are those of the code (src/constants.ts)', async () => {
+    const { Inputs } = await import('../../src/constants.js')
     expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Inputs).sort())
   })
 })

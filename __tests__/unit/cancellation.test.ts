@@ -1,7 +1,7 @@
 import { expect, test } from '@jest/globals'
 import { EventEmitter } from 'node:events'
 import { MemoryLog } from '../../__fixtures__/clock.js'
-import { RunCancellation, type Signals } from '../../src/cancellation.js'
+import { RunCancellation, type Signals } from '../../src/run/cancellation.js'
 
 function setUp() {
   const emitter = new EventEmitter()
@@ -11,7 +11,7 @@ function setUp() {
     new MemoryLog(),
     async (id) => {
       cancels.push(id)
-      return `a cancel was requested for execution ${id}`
+      return { settled: true, words: `a cancel was requested for execution ${id}` }
     }
   )
   return { emitter, cancels, cancellation }
@@ -24,7 +24,7 @@ test('a signal after the guard: abort, and cancel the guarded build once', async
   emitter.emit('SIGTERM', 'SIGTERM')
   expect(cancellation.cancelled).toBe(true)
   expect(cancellation.signal.aborted).toBe(true)
-  expect(await cancellation.outcome()).toBe('a cancel was requested for execution exec-1')
+  expect((await cancellation.outcome())?.words).toBe('a cancel was requested for execution exec-1')
   expect(cancels).toEqual(['exec-1'])
 })
 
@@ -51,4 +51,13 @@ test('dispose removes the handlers', () => {
   cancellation.dispose()
   expect(emitter.listenerCount('SIGINT')).toBe(0)
   expect(emitter.listenerCount('SIGTERM')).toBe(0)
+})
+
+test("never two cancels at once: a time-out's cancel joins the one a signal started", async () => {
+  const { emitter, cancels, cancellation } = setUp()
+  cancellation.guard('exec-3')
+  emitter.emit('SIGINT', 'SIGINT')
+  const joined = cancellation.cancelOnce('exec-3', 30_000)
+  expect(await joined).toEqual(await cancellation.outcome())
+  expect(cancels).toEqual(['exec-3'])
 })

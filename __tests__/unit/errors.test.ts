@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { ApiError, hintFor, toApiError } from '../../src/errors.js'
+import { ApiError, hintFor, toApiError } from '../../src/api/errors.js'
 
 /** The shape @alicloud/openapi-client throws for an HTTP error with a JSON body. */
 function sdkError(statusCode: number, code: string, message = 'msg', requestId = 'REQ-1') {

@@ -2,9 +2,10 @@ import { beforeEach, describe, expect, jest, test } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { getSettings, deriveClientToken, deriveSessionName, parseEndpoint } =
-  await import('../../src/inputs.js')
-const { InputError } = await import('../../src/errors.js')
+const { getSettings, deriveClientToken, parseEndpoint } =
+  await import('../../src/inputs/settings.js')
+const { deriveSessionName } = await import('../../src/inputs/credentials.js')
+const { InputError } = await import('../../src/api/errors.js')
 
 const base = {
   'region-id': 'cn-hangzhou',

@@ -1,8 +1,8 @@
 import { expect, test } from '@jest/globals'
 import { FakeClock, MemoryLog } from '../../__fixtures__/clock.js'
-import { ApiError } from '../../src/errors.js'
-import { OidcCredential, renewAt } from '../../src/oidc.js'
-import type { AssumeRoleWithOidcParams, StsClient } from '../../src/sts.js'
+import { ApiError } from '../../src/api/errors.js'
+import { OidcCredentials, renewAt } from '../../src/credentials/oidc.js'
+import type { AssumeRoleWithOidcParams, StsClient } from '../../src/credentials/sts.js'
 
 const MINUTE = 60_000
 
@@ -25,7 +25,7 @@ function setUp(lifetimeMs = 60 * MINUTE, failures: Array<ApiError | undefined> =
       }
     }
   }
-  const credential = new OidcCredential({
+  const credential = new OidcCredentials({
     roleArn: 'acs:ram::1:role/ci',
     providerArn: 'acs:ram::1:oidc-provider/gh',
     sessionName: 'github-1-1',

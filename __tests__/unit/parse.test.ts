@@ -1,7 +1,7 @@
 import { expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { parseExecutions, parsePipelines } from '../../src/ecs.js'
-import { text } from '../../src/parse.js'
+import { parseExecutions, parsePipelines } from '../../src/ecs/client.js'
+import { text } from '../../src/api/parse.js'
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../__fixtures__/api/${name}`, import.meta.url), 'utf8'))

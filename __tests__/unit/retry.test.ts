@@ -1,7 +1,7 @@
 import { expect, test } from '@jest/globals'
 import { FakeClock, MemoryLog } from '../../__fixtures__/clock.js'
-import { ApiError } from '../../src/errors.js'
-import { backoffDelay, withRetry } from '../../src/retry.js'
+import { ApiError } from '../../src/api/errors.js'
+import { backoffDelay, withRetry } from '../../src/api/retry.js'
 
 const transient = (code = 'ServiceUnavailable', throttled = false) =>
   new ApiError({ operation: 'Op', code, message: 'm', transient: true, throttled })

@@ -4,7 +4,7 @@ import {
   nextPollDelay,
   type PollState,
   untilDeadline
-} from '../../src/schedule.js'
+} from '../../src/wait/schedule.js'
 
 const options = { minMs: 10_000, maxMs: 60_000 }
 const randoms = [0, 0.25, 0.5, 0.75, 0.999]

@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals'
-import { isKnown, isTerminal, outcomeOf } from '../../src/status.js'
+import { isKnown, isTerminal, classify } from '../../src/ecs/status.js'
 
 test.each([
   ['PREPARING', 'running', false],
@@ -15,8 +15,8 @@ test.each([
   ['TEST_FAILED', 'failed', true],
   ['CANCELLED', 'cancelled', true],
   ['VALIDATING', 'running', false]
-])('%s is %s (terminal: %s)', (status, outcome, terminal) => {
-  expect(outcomeOf(status)).toBe(outcome)
+])('%s is %s (terminal: %s)', (status, statusClass, terminal) => {
+  expect(classify(status)).toBe(statusClass)
   expect(isTerminal(status)).toBe(terminal)
 })
 

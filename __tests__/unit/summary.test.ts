@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals'
-import { cell, renderSummary, type SummaryFacts } from '../../src/summary.js'
+import { cell, renderSummary, type SummaryFacts } from '../../src/run/summary.js'
 
 const t0 = Date.UTC(2026, 10, 23, 8, 0, 0)
 const facts: SummaryFacts = {
@@ -11,7 +11,7 @@ const facts: SummaryFacts = {
   imageId: 'm-abc',
   durationMs: 3_723_000,
   message: 'done | ok',
-  mode: 'started',
+  origin: 'started',
   timeline: [
     { status: 'PREPARING', since: t0, until: t0 + 60_000 },
     { status: 'BUILDING', since: t0 + 60_000, until: t0 + 3_600_000 },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { parseTags } from '../../src/tags.js'
+import { parseTags } from '../../src/inputs/tags.js'
 
 describe('parseTags', () => {
   test.each([

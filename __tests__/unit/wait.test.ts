@@ -1,8 +1,8 @@
 import { expect, test } from '@jest/globals'
 import { FakeClock, MemoryLog } from '../../__fixtures__/clock.js'
-import type { Execution } from '../../src/ecs.js'
-import { ApiError } from '../../src/errors.js'
-import { waitForExecution, type WaitOptions } from '../../src/wait.js'
+import type { Execution } from '../../src/ecs/client.js'
+import { ApiError } from '../../src/api/errors.js'
+import { waitForExecution, type WaitOptions } from '../../src/wait/wait.js'
 
 /** A scripted execution: status by elapsed time, with optional failures by poll number. */
 function scripted(
@@ -70,7 +70,7 @@ test('a 5-hour build is followed to SUCCESS in simulated time, each change logge
     ['SUCCESS', Infinity]
   ])
   const result = await waitForExecution(options(clock, build.api, { log }))
-  expect(result.outcome).toBe('ended')
+  expect(result.end).toBe('ended')
   expect(result.execution?.status).toBe('SUCCESS')
   expect(result.timeline.map((e) => e.status)).toEqual([
     'PREPARING',
@@ -97,7 +97,7 @@ test('never sleeps past the deadline; one last poll right at it; then timed_out'
   const result = await waitForExecution(
     options(clock, build.api, { deadline: start + 25 * 60_000 + 1234 })
   )
-  expect(result.outcome).toBe('timed_out')
+  expect(result.end).toBe('timed_out')
   expect(result.execution?.status).toBe('BUILDING')
   expect(clock.now()).toBe(start + 25 * 60_000 + 1234)
   expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(60_000)
@@ -131,7 +131,7 @@ test('transient failures are polls without news; permanent ones end the wait', a
     { 2: throttled, 3: throttled, 4: unavailable }
   )
   const result = await waitForExecution(options(clock, build.api, { log }))
-  expect(result.outcome).toBe('ended')
+  expect(result.end).toBe('ended')
   expect(result.failedPolls).toBe(3)
   // Throttled polls slow down: the sleep after a throttled poll is at least twice the one before it.
   expect(clock.sleeps[1]).toBeGreaterThanOrEqual(2 * clock.sleeps[0])
@@ -164,7 +164,7 @@ test('an execution not yet visible is waited for within the grace period', async
     25_000
   )
   const result = await waitForExecution(options(clock, build.api))
-  expect(result.outcome).toBe('ended')
+  expect(result.end).toBe('ended')
 })
 
 test('an execution still missing after the grace period is an error naming it', async () => {
@@ -201,11 +201,11 @@ test('an abort ends the wait at once with aborted', async () => {
     }
   }
   const result = await waitForExecution(options(clock, api, { signal: abort.signal }))
-  expect(result.outcome).toBe('aborted')
+  expect(result.end).toBe('aborted')
   expect(calls).toBe(3)
 })
 
-test('onChange sees each new status once', async () => {
+test('onPoll sees every poll, so outputs never go stale', async () => {
   const clock = new FakeClock()
   const seen: string[] = []
   const build = scripted(clock, [
@@ -213,8 +213,11 @@ test('onChange sees each new status once', async () => {
     ['BUILDING', 300_000],
     ['TEST_FAILED', Infinity]
   ])
-  await waitForExecution(options(clock, build.api, { onChange: (e) => seen.push(e.status) }))
-  expect(seen).toEqual(['PREPARING', 'BUILDING', 'TEST_FAILED'])
+  const result = await waitForExecution(
+    options(clock, build.api, { onPoll: (e) => seen.push(e.status) })
+  )
+  expect(seen).toHaveLength(result.polls)
+  expect([...new Set(seen)]).toEqual(['PREPARING', 'BUILDING', 'TEST_FAILED'])
 })
 
 test('with history, a long build costs far fewer polls and the end is still noticed at once', async () => {

@@ -15980,7 +15980,20 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 599:
+/***/ 6661:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9015);
+
+await (0,_post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 9015:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15988,6 +16001,26 @@ __webpack_unused_export__ = debug; // for test
 __nccwpck_require__.d(__webpack_exports__, {
   t: () => (/* binding */ cleanup)
 });
+
+// UNUSED EXPORTS: POST_CANCEL_BUDGET_MS
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted || ms <= 0)
+            return resolve();
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve();
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -18876,13 +18909,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -18955,62 +18988,56 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/clock.ts
-const clock_systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve) => {
-        if (signal?.aborted || ms <= 0)
-            return resolve();
-        const onAbort = () => {
-            clearTimeout(timer);
-            resolve();
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-
-;// CONCATENATED MODULE: ./src/credentials.ts
+;// CONCATENATED MODULE: ./src/inputs/duration.ts
 /**
- * Where the signing keys come from. Only the source the user configured is used:
- * nothing here falls back to the SDK's default chain, which may probe instance
- * metadata for seconds on a runner that is not an ECS instance.
+ * Strict duration parsing: `90s`, `45m`, `1h30m`, `1h 30m 15s`, `250ms`, or a bare
+ * number of seconds. Anything else throws, so a typo never becomes a silent default.
  */
-
-function staticCredential(accessKeyId, accessKeySecret, securityToken) {
-    const model = {
-        accessKeyId,
-        accessKeySecret,
-        securityToken,
-        type: securityToken ? 'sts' : 'access_key',
-        providerName: 'static'
-    };
-    return { getCredential: async () => model };
-}
-/** Masks every secret in the settings: call before anything is logged. */
-function credentials_maskSecrets(settings) {
-    if (settings.kind === 'static') {
-        setSecret(settings.accessKeySecret);
-        if (settings.securityToken)
-            setSecret(settings.securityToken);
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const PART = /(\d+(?:\.\d+)?)\s*(ms|h|m|s)/gy;
+function parseDuration(text) {
+    const input = text.trim().toLowerCase();
+    if (input === '')
+        throw new Error('is empty');
+    if (/^\d+(\.\d+)?$/.test(input))
+        return Math.round(Number(input) * 1000);
+    let total = 0;
+    let seen = 0;
+    PART.lastIndex = 0;
+    let position = 0;
+    while (position < input.length) {
+        PART.lastIndex = position;
+        const match = PART.exec(input);
+        if (!match) {
+            throw new Error(`"${text}" is not a duration (use e.g. 90s, 45m, 1h30m, or a number of seconds)`);
+        }
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        seen++;
+        position = PART.lastIndex;
+        while (input[position] === ' ')
+            position++;
     }
+    if (seen === 0)
+        throw new Error(`"${text}" is not a duration`);
+    return Math.round(total);
 }
-function credentials_describeSource(settings) {
-    if (settings.kind === 'oidc') {
-        return settings.token.source === 'github'
-            ? `GitHub OIDC, role ${settings.roleArn}`
-            : `OIDC token file ALIBABA_CLOUD_OIDC_TOKEN_FILE, role ${settings.roleArn}`;
-    }
-    const kind = settings.securityToken ? 'STS token' : 'AccessKey';
-    return settings.source === 'inputs'
-        ? `${kind} from the access-key-id input`
-        : `${kind} from ALIBABA_CLOUD_ACCESS_KEY_ID`;
+/** `3723000` → `1h 2m 3s`; used in logs, errors and the summary. */
+function formatDuration(ms) {
+    const seconds = Math.max(0, Math.round(ms / 1000));
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    const parts = [];
+    if (h)
+        parts.push(`${h}h`);
+    if (m)
+        parts.push(`${m}m`);
+    if (s || parts.length === 0)
+        parts.push(`${s}s`);
+    return parts.join(' ');
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/api/errors.ts
 /**
  * Errors the action raises. An ApiError carries what a user needs to act: the
  * operation, the resource, the API's code and message, the RequestId (what the
@@ -19075,7 +19102,7 @@ const HINTS = [
 function hintFor(code) {
     return HINTS.find(([pattern]) => pattern.test(code))?.[1];
 }
-class errors_ApiError extends Error {
+class ApiError extends Error {
     operation;
     code;
     apiMessage;
@@ -19131,8 +19158,8 @@ const NETWORK_CODES = new Set([
     'UND_ERR_SOCKET'
 ]);
 /** Turns whatever the SDK or the socket threw into an ApiError, classified. */
-function errors_toApiError(operation, error, resource) {
-    if (error instanceof errors_ApiError)
+function toApiError(operation, error, resource) {
+    if (error instanceof ApiError)
         return error;
     const raw = (typeof error === 'object' && error !== null ? error : { message: String(error) });
     const data = raw.data;
@@ -19141,7 +19168,7 @@ function errors_toApiError(operation, error, resource) {
         const statusCode = Number(data.statusCode ?? raw.statusCode) || undefined;
         const throttled = THROTTLING_CODES.has(code) || statusCode === 429;
         const transient = throttled || TRANSIENT_CODES.has(code) || (statusCode !== undefined && statusCode >= 500);
-        return new errors_ApiError({
+        return new ApiError({
             operation,
             code,
             message: String(data.Message ?? raw.message ?? ''),
@@ -19155,7 +19182,7 @@ function errors_toApiError(operation, error, resource) {
     // The SDK parses every error body as JSON: a proxy's HTML page or a truncated
     // body surfaces as a SyntaxError with no status code. Both are worth a retry.
     if (raw.name === 'SyntaxError' || /JSON/.test(raw.message ?? '')) {
-        return new errors_ApiError({
+        return new ApiError({
             operation,
             code: 'UnparsableResponse',
             message: `the response body could not be parsed (${raw.message})`,
@@ -19169,7 +19196,7 @@ function errors_toApiError(operation, error, resource) {
         /ReadTimeout|ConnectTimeout|timed? ?out/i.test(raw.message ?? '');
     const hungUp = /socket hang up|ECONNRESET|other side closed|ECONNREFUSED/i.test(raw.message ?? '');
     if (networkCode || timedOut || hungUp) {
-        return new errors_ApiError({
+        return new ApiError({
             operation,
             code: networkCode ?? (timedOut ? 'RequestTimeout' : 'ConnectionError'),
             message: raw.message ?? 'network error',
@@ -19178,7 +19205,7 @@ function errors_toApiError(operation, error, resource) {
             throttled: false
         });
     }
-    return new errors_ApiError({
+    return new ApiError({
         operation,
         code: raw.code ? String(raw.code) : (raw.name ?? 'Error'),
         message: raw.message ?? String(error),
@@ -19187,267 +19214,13 @@ function errors_toApiError(operation, error, resource) {
         throttled: false
     });
 }
-function errors_describeError(error) {
+function describeError(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
 }
 
-;// CONCATENATED MODULE: ./src/parse.ts
-/**
- * Defensive reading of API responses. The ECS pages show numbers that arrive as
- * strings, optional fields as the string "null" (DescribeImagePipelines.en.txt:
- * `"RepairMode": "null"`), and `Tags.Tag` that may be absent.
- */
-function parse_text(value) {
-    if (value === undefined || value === null)
-        return undefined;
-    const result = String(value).trim();
-    if (result === '' || result.toLowerCase() === 'null' || result === 'undefined')
-        return undefined;
-    return result;
-}
-function record(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? value
-        : {};
-}
-/** `{ "X": { "Y": [...] } }` or `{ "X": { "Y": {...} } }` (a lone item) or nothing → array. */
-function list(container, outer, inner) {
-    const items = record(record(container)[outer])[inner];
-    if (Array.isArray(items))
-        return items.map(record);
-    if (typeof items === 'object' && items !== null)
-        return [record(items)];
-    return [];
-}
-
-// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-client/dist/client.js
-var client = __nccwpck_require__(6500);
-var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
-;// CONCATENATED MODULE: ./src/sdk.ts
-/**
- * The one file that owns @alicloud/openapi-client: it builds clients and makes
- * RPC calls (signed with ACS3-HMAC-SHA256, or anonymous for STS's
- * AssumeRoleWithOIDC), with both time-outs set, the SDK's own retries off, and
- * every failure turned into an ApiError. Retry policy is ours (retry.ts).
- */
-
-
-
-/**
- * The SDK's transport (httpx) also sets the connect time-out as the socket's idle
- * time-out for the whole exchange: a response that stalls that long fails too,
- * reported as "ConnectTimeout" (pinned by __tests__/emulator/client.test.ts).
- */
-const DEFAULT_READ_TIMEOUT_MS = 10_000;
-const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired']);
-/**
- * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
- * module.exports as the default, a bundler hands us Client itself.
- */
-function clientClass() {
-    const candidate = (client_default());
-    return typeof candidate === 'function' ? candidate : candidate.default;
-}
-function createRpcClient(options) {
-    const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-    const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const sdk = new (clientClass())(new client.Config({
-        // A provider object is the only credential the client gets: it never falls
-        // back to the SDK's default chain, which may probe instance metadata.
-        credential: options.credential,
-        endpoint: options.endpoint,
-        protocol: options.protocol,
-        regionId: options.regionId,
-        readTimeout,
-        connectTimeout,
-        userAgent: options.userAgent
-    }));
-    const runtime = {
-        autoretry: false,
-        maxAttempts: 1,
-        readTimeout,
-        connectTimeout
-    };
-    const once = async (action, params, anonymous, body) => {
-        const request = new client.OpenApiRequest(body ? { body: params } : { query: params });
-        const response = (await sdk.callApi(new client.Params({
-            action,
-            version: options.version,
-            protocol: options.protocol.toUpperCase(),
-            pathname: '/',
-            method: 'POST',
-            authType: anonymous ? 'Anonymous' : 'AK',
-            style: 'RPC',
-            reqBodyType: 'formData',
-            bodyType: 'json'
-        }), request, runtime));
-        const result = record(response.body);
-        options.log.debug(`← ${action} HTTP ${response.statusCode} RequestId ${parse_text(result.RequestId) ?? '-'}`);
-        return result;
-    };
-    return async (action, params, { resource, anonymous = false, body = false } = {}) => {
-        options.log.debug(`→ ${action} ${body ? '(parameters in the body)' : JSON.stringify(params)}`);
-        for (let renewed = false;; renewed = true) {
-            try {
-                return await once(action, params, anonymous, body);
-            }
-            catch (thrown) {
-                const error = errors_toApiError(action, thrown, resource);
-                options.log.debug(`← ${action} ${error.code}${error.requestId ? ` RequestId ${error.requestId}` : ''}`);
-                // Refreshed credentials can still be refused if clocks disagree: renew once.
-                if (!renewed && EXPIRED_TOKEN.has(error.code) && options.credential?.invalidate?.()) {
-                    options.log.info(`${action}: the security token was refused as expired; renewing it.`);
-                    continue;
-                }
-                throw error;
-            }
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/ecs.ts
-
-
-
-const ECS_API_VERSION = '2014-05-26';
-function defaultEcsEndpoint(regionId) {
-    return `ecs.${regionId}.aliyuncs.com`;
-}
-function createEcsClient(options) {
-    const rpc = createRpcClient({ ...options, version: ECS_API_VERSION });
-    const call = (action, query, resource) => rpc(action, { RegionId: options.regionId, ...query }, { resource });
-    return {
-        async startExecution({ pipelineId, clientToken, tags }) {
-            const query = { ImagePipelineId: pipelineId, ClientToken: clientToken };
-            tags.forEach((tag, index) => {
-                query[`Tag.${index + 1}.Key`] = tag.key;
-                query[`Tag.${index + 1}.Value`] = tag.value;
-            });
-            const body = await call('StartImagePipelineExecution', query, `pipeline ${pipelineId}`);
-            const executionId = parse_text(body.ExecutionId);
-            if (!executionId) {
-                throw errors_toApiError('StartImagePipelineExecution', {
-                    name: 'SyntaxError',
-                    message: 'the response has no ExecutionId'
-                });
-            }
-            return executionId;
-        },
-        async getExecution({ executionId }) {
-            const body = await call('DescribeImagePipelineExecutions', { ExecutionId: executionId }, `execution ${executionId}`);
-            return parseExecutions(body).find((execution) => execution.executionId === executionId);
-        },
-        async listExecutions({ pipelineId, statuses, maxResults }) {
-            const query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults) };
-            if (statuses?.length)
-                query.Status = statuses.join(',');
-            return parseExecutions(await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`));
-        },
-        async cancelExecution({ executionId }) {
-            await call('CancelImagePipelineExecution', { ExecutionId: executionId }, `execution ${executionId}`);
-        },
-        async findPipelines({ name, pipelineIds }) {
-            const found = [];
-            let nextToken;
-            do {
-                const query = { MaxResults: '100' };
-                if (name)
-                    query.Name = name;
-                pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id));
-                if (nextToken)
-                    query.NextToken = nextToken;
-                const body = await call('DescribeImagePipelines', query, name ? `pipeline named "${name}"` : undefined);
-                found.push(...parsePipelines(body));
-                nextToken = parse_text(body.NextToken);
-            } while (nextToken);
-            return found;
-        }
-    };
-}
-function parseExecutions(body) {
-    return list(body, 'ImagePipelineExecution', 'ImagePipelineExecutionSet').flatMap((item) => {
-        const executionId = parse_text(item.ExecutionId);
-        if (!executionId)
-            return [];
-        return [
-            {
-                executionId,
-                pipelineId: parse_text(item.ImagePipelineId),
-                status: parse_text(item.Status)?.toUpperCase() ?? 'UNKNOWN',
-                imageId: parse_text(item.ImageId),
-                message: parse_text(item.Message),
-                creationTime: parse_text(item.CreationTime),
-                modifiedTime: parse_text(item.ModifiedTime),
-                tags: list(item, 'Tags', 'Tag').flatMap((tag) => {
-                    const key = parse_text(tag.TagKey);
-                    return key ? [{ key, value: parse_text(tag.TagValue) ?? '' }] : [];
-                })
-            }
-        ];
-    });
-}
-function parsePipelines(body) {
-    return list(body, 'ImagePipeline', 'ImagePipelineSet').flatMap((item) => {
-        const pipelineId = parse_text(item.ImagePipelineId);
-        return pipelineId
-            ? [{ pipelineId, name: parse_text(item.Name), description: parse_text(item.Description) }]
-            : [];
-    });
-}
-
-;// CONCATENATED MODULE: ./src/duration.ts
-/**
- * Strict duration parsing: `90s`, `45m`, `1h30m`, `1h 30m 15s`, `250ms`, or a bare
- * number of seconds. Anything else throws, so a typo never becomes a silent default.
- */
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)\s*(ms|h|m|s)/gy;
-function parseDuration(text) {
-    const input = text.trim().toLowerCase();
-    if (input === '')
-        throw new Error('is empty');
-    if (/^\d+(\.\d+)?$/.test(input))
-        return Math.round(Number(input) * 1000);
-    let total = 0;
-    let seen = 0;
-    PART.lastIndex = 0;
-    let position = 0;
-    while (position < input.length) {
-        PART.lastIndex = position;
-        const match = PART.exec(input);
-        if (!match) {
-            throw new Error(`"${text}" is not a duration (use e.g. 90s, 45m, 1h30m, or a number of seconds)`);
-        }
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        seen++;
-        position = PART.lastIndex;
-        while (input[position] === ' ')
-            position++;
-    }
-    if (seen === 0)
-        throw new Error(`"${text}" is not a duration`);
-    return Math.round(total);
-}
-/** `3723000` → `1h 2m 3s`; used in logs, errors and the summary. */
-function duration_formatDuration(ms) {
-    const seconds = Math.max(0, Math.round(ms / 1000));
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    const parts = [];
-    if (h)
-        parts.push(`${h}h`);
-    if (m)
-        parts.push(`${m}m`);
-    if (s || parts.length === 0)
-        parts.push(`${s}s`);
-    return parts.join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/api/retry.ts
 
 const DEFAULT_RETRY_BASE_MS = 1000;
 const DEFAULT_RETRY_MAX_MS = 20_000;
@@ -19456,7 +19229,7 @@ function backoffDelay(attempt, baseMs, maxMs, random) {
     const cap = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
     return Math.round(cap / 2 + (cap / 2) * random());
 }
-async function retry_withRetry(operation, call, options, resource) {
+async function withRetry(operation, call, options, resource) {
     const { clock, log, deadline, signal } = options;
     const base = options.baseDelayMs ?? DEFAULT_RETRY_BASE_MS;
     const max = options.maxDelayMs ?? DEFAULT_RETRY_MAX_MS;
@@ -19467,7 +19240,7 @@ async function retry_withRetry(operation, call, options, resource) {
             return await call();
         }
         catch (thrown) {
-            const error = errors_toApiError(operation, thrown, resource);
+            const error = toApiError(operation, thrown, resource);
             if (!error.transient)
                 throw error;
             // Throttling asks us to slow down more than a lost connection does.
@@ -19484,7 +19257,7 @@ async function retry_withRetry(operation, call, options, resource) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oidc.ts
+;// CONCATENATED MODULE: ./src/credentials/oidc.ts
 
 
 
@@ -19493,7 +19266,7 @@ function renewAt(obtainedAt, expiresAt) {
     return expiresAt - Math.min(5 * 60_000, (expiresAt - obtainedAt) / 4);
 }
 const STS_RETRY_BUDGET_MS = 60_000;
-class OidcCredential {
+class OidcCredentials {
     options;
     session;
     renewing;
@@ -19512,7 +19285,7 @@ class OidcCredential {
             catch (error) {
                 // Keep using a session that is still valid; fail only once it is not.
                 if (current && clock.now() < current.expiresAt - 10_000) {
-                    log.warning(`Could not renew the role session yet (${errors_describeError(error)}); the current one is valid until ${new Date(current.expiresAt).toISOString()}.`);
+                    log.warning(`Could not renew the role session yet (${describeError(error)}); the current one is valid until ${new Date(current.expiresAt).toISOString()}.`);
                 }
                 else {
                     throw error;
@@ -19546,13 +19319,13 @@ class OidcCredential {
                 durationSeconds: this.options.durationSeconds
             });
         };
-        const credentials = await retry_withRetry('AssumeRoleWithOIDC', async () => {
+        const credentials = await withRetry('AssumeRoleWithOIDC', async () => {
             try {
                 return await exchange();
             }
             catch (error) {
                 // A token can expire between its issue and its check: one more, fresh one.
-                if (error instanceof errors_ApiError && error.code === 'AuthenticationFail.OIDCToken.Expired')
+                if (error instanceof ApiError && error.code === 'AuthenticationFail.OIDCToken.Expired')
                     return exchange();
                 throw error;
             }
@@ -19561,12 +19334,144 @@ class OidcCredential {
         mask(credentials.securityToken);
         this.renewals++;
         const lifetime = credentials.expiresAt - obtainedAt;
-        log.info(`${this.renewals === 1 ? 'Assumed' : 'Renewed'} role ${this.options.roleArn} (session ${this.options.sessionName}); valid for ${duration_formatDuration(lifetime)}, renewed ${duration_formatDuration(credentials.expiresAt - renewAt(obtainedAt, credentials.expiresAt))} before it ends.`);
+        log.info(`${this.renewals === 1 ? 'Assumed' : 'Renewed'} role ${this.options.roleArn} (session ${this.options.sessionName}); valid for ${formatDuration(lifetime)}, renewed ${formatDuration(credentials.expiresAt - renewAt(obtainedAt, credentials.expiresAt))} before it ends.`);
         return { ...credentials, obtainedAt };
     }
 }
 
-;// CONCATENATED MODULE: ./src/sts.ts
+;// CONCATENATED MODULE: ./src/credentials/provider.ts
+/** Keys given as inputs or in the environment: they cannot be renewed. */
+class StaticCredentials {
+    credentials;
+    constructor(accessKeyId, accessKeySecret, securityToken) {
+        this.credentials = {
+            accessKeyId,
+            accessKeySecret,
+            securityToken,
+            type: securityToken ? 'sts' : 'access_key',
+            providerName: 'static'
+        };
+    }
+    async getCredential() {
+        return this.credentials;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/api/parse.ts
+/**
+ * Defensive reading of API responses. The ECS pages show numbers that arrive as
+ * strings, optional fields as the string "null" (DescribeImagePipelines.en.txt:
+ * `"RepairMode": "null"`), and `Tags.Tag` that may be absent.
+ */
+function parse_text(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    const result = String(value).trim();
+    if (result === '' || result.toLowerCase() === 'null' || result === 'undefined')
+        return undefined;
+    return result;
+}
+function record(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : {};
+}
+/** `{ "X": { "Y": [...] } }` or `{ "X": { "Y": {...} } }` (a lone item) or nothing → array. */
+function list(container, outer, inner) {
+    const items = record(record(container)[outer])[inner];
+    if (Array.isArray(items))
+        return items.map(record);
+    if (typeof items === 'object' && items !== null)
+        return [record(items)];
+    return [];
+}
+
+// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-client/dist/client.js
+var client = __nccwpck_require__(6500);
+var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
+;// CONCATENATED MODULE: ./src/api/rpc.ts
+/**
+ * The one file that owns @alicloud/openapi-client: it builds clients and makes
+ * RPC calls (signed with ACS3-HMAC-SHA256, or anonymous for STS's
+ * AssumeRoleWithOIDC), with both time-outs set, the SDK's own retries off, and
+ * every failure turned into an ApiError. Retry policy is ours (retry.ts).
+ */
+
+
+
+/**
+ * The SDK's transport (httpx) also sets the connect time-out as the socket's idle
+ * time-out for the whole exchange: a response that stalls that long fails too,
+ * reported as "ConnectTimeout" (pinned by __tests__/emulator/client.test.ts).
+ */
+const DEFAULT_READ_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired']);
+/**
+ * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
+ * module.exports as the default, a bundler hands us Client itself.
+ */
+function clientClass() {
+    const candidate = (client_default());
+    return typeof candidate === 'function' ? candidate : candidate.default;
+}
+function createSdk(options) {
+    const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const sdk = new (clientClass())(new client.Config({
+        // A provider object is the only credential the client gets: it never falls
+        // back to the SDK's default chain, which may probe instance metadata.
+        credential: options.credential,
+        endpoint: options.endpoint,
+        protocol: options.protocol,
+        regionId: options.regionId,
+        readTimeout,
+        connectTimeout,
+        userAgent: options.userAgent
+    }));
+    return { sdk, runtime: { autoretry: false, maxAttempts: 1, readTimeout, connectTimeout } };
+}
+/** One exchange through the SDK; the body, parsed. */
+async function callOnce({ sdk, runtime }, options, action, params, { anonymous, body }) {
+    const request = new client.OpenApiRequest(body ? { body: params } : { query: params });
+    const response = (await sdk.callApi(new client.Params({
+        action,
+        version: options.version,
+        protocol: options.protocol.toUpperCase(),
+        pathname: '/',
+        method: 'POST',
+        authType: anonymous ? 'Anonymous' : 'AK',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json'
+    }), request, runtime));
+    const result = record(response.body);
+    options.log.debug(`← ${action} HTTP ${response.statusCode} RequestId ${parse_text(result.RequestId) ?? '-'}`);
+    return result;
+}
+function createRpcClient(options) {
+    const client = createSdk(options);
+    return async (action, params, { resource, anonymous = false, body = false } = {}) => {
+        options.log.debug(`→ ${action} ${body ? '(parameters in the body)' : JSON.stringify(params)}`);
+        for (let renewed = false;; renewed = true) {
+            try {
+                return await callOnce(client, options, action, params, { anonymous, body });
+            }
+            catch (thrown) {
+                const error = toApiError(action, thrown, resource);
+                options.log.debug(`← ${action} ${error.code}${error.requestId ? ` RequestId ${error.requestId}` : ''}`);
+                // Refreshed credentials can still be refused if clocks disagree: renew once.
+                if (!renewed && EXPIRED_TOKEN.has(error.code) && options.credential?.invalidate?.()) {
+                    options.log.info(`${action}: the security token was refused as expired; renewing it.`);
+                    continue;
+                }
+                throw error;
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/credentials/sts.ts
 
 
 
@@ -19588,7 +19493,7 @@ function createStsClient(options) {
             const accessKeySecret = parse_text(credentials.AccessKeySecret);
             const securityToken = parse_text(credentials.SecurityToken);
             if (!accessKeyId || !accessKeySecret || !securityToken) {
-                throw errors_toApiError('AssumeRoleWithOIDC', { name: 'SyntaxError', message: 'the response has no Credentials' }, `role ${params.roleArn}`);
+                throw toApiError('AssumeRoleWithOIDC', { name: 'SyntaxError', message: 'the response has no Credentials' }, `role ${params.roleArn}`);
             }
             const expiration = Date.parse(parse_text(credentials.Expiration) ?? '');
             return {
@@ -19601,47 +19506,236 @@ function createStsClient(options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/connect.ts
-/** Builds credentials and clients from settings: shared by the main and the post step. */
+;// CONCATENATED MODULE: ./src/credentials/factory.ts
+/**
+ * The one factory that turns the credential settings into a provider, and the
+ * one place that masks what the settings hold. Shared by the main and the post
+ * step.
+ */
 
 
 
 
 
-
-
-const USER_AGENT = 'ecs-image-builder-action/1';
-function connect_credentialSource(settings, log, clock = clock_systemClock) {
-    const credentials = settings.credentials;
-    if (credentials.kind === 'static') {
-        return staticCredential(credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken);
+function createCredentialProvider(settings, context) {
+    if (settings.kind === 'static') {
+        return new StaticCredentials(settings.accessKeyId, settings.accessKeySecret, settings.securityToken);
     }
-    const token = credentials.token;
-    return new OidcCredential({
-        roleArn: credentials.roleArn,
-        providerArn: credentials.providerArn,
-        sessionName: credentials.sessionName,
-        durationSeconds: credentials.durationSeconds,
+    const token = settings.token;
+    return new OidcCredentials({
+        roleArn: settings.roleArn,
+        providerArn: settings.providerArn,
+        sessionName: settings.sessionName,
+        durationSeconds: settings.durationSeconds,
         // A fresh token for every session: GitHub's ID tokens live minutes, not hours.
         getToken: token.source === 'github'
             ? () => getIDToken(token.audience)
             : async () => (await (0,promises_namespaceObject.readFile)(token.path, 'utf8')).trim(),
         sts: createStsClient({
-            endpoint: settings.stsEndpoint.host,
-            protocol: settings.stsEndpoint.protocol,
-            log
+            endpoint: context.stsEndpoint.host,
+            protocol: context.stsEndpoint.protocol,
+            log: context.log
         }),
-        clock,
+        clock: context.clock,
+        log: context.log,
+        mask: context.mask
+    });
+}
+/** The provider for this run's settings, with the runner's masking. */
+function credentialsFor(settings, log, clock) {
+    return createCredentialProvider(settings.credentials, {
+        stsEndpoint: settings.stsEndpoint,
         log,
+        clock,
         mask: (secret) => setSecret(secret)
     });
 }
-function connect_connect(settings, log, credential = connect_credentialSource(settings, log)) {
+/** Masks every secret in the settings: call before anything is logged. */
+function maskSecrets(settings, mask = setSecret) {
+    if (settings.kind === 'static') {
+        mask(settings.accessKeySecret);
+        if (settings.securityToken)
+            mask(settings.securityToken);
+    }
+}
+function describeCredentials(settings) {
+    if (settings.kind === 'oidc') {
+        return settings.token.source === 'github'
+            ? `GitHub OIDC, role ${settings.roleArn}`
+            : `OIDC token file ALIBABA_CLOUD_OIDC_TOKEN_FILE, role ${settings.roleArn}`;
+    }
+    const kind = settings.securityToken ? 'STS token' : 'AccessKey';
+    return settings.source === 'inputs'
+        ? `${kind} from the access-key-id input`
+        : `${kind} from ALIBABA_CLOUD_ACCESS_KEY_ID`;
+}
+
+;// CONCATENATED MODULE: ./src/ecs/policy.ts
+/**
+ * The ECS client every caller uses: the retry policy (api/retry.ts), a deadline
+ * and the run's cancellation are applied here, once, where the client is made.
+ * Callers just call. One that needs another budget (a best-effort look-up, a
+ * cancel after the deadline, the wait loop's single attempts) derives a client
+ * with `with()`.
+ */
+
+function withPolicy(client, policy) {
+    const retried = (operation, resource, call) => withRetry(operation, call, policy, resource);
+    return {
+        policy,
+        with: (change) => withPolicy(client, { ...policy, ...change }),
+        within: (ms) => withPolicy(client, {
+            ...policy,
+            deadline: Math.min(policy.deadline, policy.clock.now() + ms)
+        }),
+        startExecution: (params) => retried('StartImagePipelineExecution', `pipeline ${params.pipelineId}`, () => client.startExecution(params)),
+        getExecution: (params) => retried('DescribeImagePipelineExecutions', `execution ${params.executionId}`, () => client.getExecution(params)),
+        listExecutions: (params) => retried('DescribeImagePipelineExecutions', `pipeline ${params.pipelineId}`, () => client.listExecutions(params)),
+        cancelExecution: (params) => retried('CancelImagePipelineExecution', `execution ${params.executionId}`, () => client.cancelExecution(params)),
+        findPipelines: (params) => retried('DescribeImagePipelines', params.name ? `pipeline named "${params.name}"` : 'image pipelines', () => client.findPipelines(params))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/ecs/cancel.ts
+/**
+ * The one cancel routine, shared by the main step (a cancelled run, a time-out)
+ * and the post step (the backstop). It cancels by ID, retries what is worth
+ * retrying within the client's budget, checks the answer, and says what
+ * happened in words. It never throws.
+ */
+
+
+async function cancelExecution(client, executionId, { clock, log, budgetMs }) {
+    const ecs = withPolicy(client, { clock, log, deadline: clock.now() + budgetMs, baseDelayMs: 500 });
+    try {
+        await ecs.cancelExecution({ executionId });
+        log.info(`Cancel requested for execution ${executionId}.`);
+        return { settled: true, words: `a cancel was requested for execution ${executionId}` };
+    }
+    catch (error) {
+        log.warning(`Could not cancel execution ${executionId}: ${describeError(error)}`);
+        // InvalidStatus.*: the build is in a phase that cannot be cancelled, or has ended.
+        if (error instanceof ApiError && /^InvalidStatus\./.test(error.code)) {
+            return {
+                settled: true,
+                words: `the service refused to cancel it in its current phase (${error.code}); it will end on its own`
+            };
+        }
+        return {
+            settled: false,
+            words: `the cancel request failed (${describeError(error)}); cancel it in the ECS console`
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ecs/client.ts
+
+
+
+const ECS_API_VERSION = '2014-05-26';
+function defaultEcsEndpoint(regionId) {
+    return `ecs.${regionId}.aliyuncs.com`;
+}
+function createEcsClient(options) {
+    const rpc = createRpcClient({ ...options, version: ECS_API_VERSION });
+    const call = (action, query, resource) => rpc(action, { RegionId: options.regionId, ...query }, { resource });
+    return {
+        async startExecution({ pipelineId, clientToken, tags }) {
+            const query = { ImagePipelineId: pipelineId, ClientToken: clientToken };
+            tags.forEach((tag, index) => {
+                query[`Tag.${index + 1}.Key`] = tag.key;
+                query[`Tag.${index + 1}.Value`] = tag.value;
+            });
+            const body = await call('StartImagePipelineExecution', query, `pipeline ${pipelineId}`);
+            const executionId = parse_text(body.ExecutionId);
+            if (!executionId) {
+                throw toApiError('StartImagePipelineExecution', {
+                    name: 'SyntaxError',
+                    message: 'the response has no ExecutionId'
+                });
+            }
+            return executionId;
+        },
+        async getExecution({ executionId }) {
+            const body = await call('DescribeImagePipelineExecutions', { ExecutionId: executionId }, `execution ${executionId}`);
+            return parseExecutions(body).find((execution) => execution.executionId === executionId);
+        },
+        async listExecutions({ pipelineId, statuses, maxResults }) {
+            const query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults) };
+            if (statuses?.length)
+                query.Status = statuses.join(',');
+            return parseExecutions(await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`));
+        },
+        async cancelExecution({ executionId }) {
+            await call('CancelImagePipelineExecution', { ExecutionId: executionId }, `execution ${executionId}`);
+        },
+        findPipelines: (params) => findPipelines(call, params)
+    };
+}
+/** Listings stop after this many pages, whatever NextToken says. */
+const MAX_PAGES = 50;
+/** Every page of DescribeImagePipelines, until no NextToken, a repeated one, or MAX_PAGES. */
+async function findPipelines(call, { name, pipelineIds }) {
+    const found = [];
+    const tokens = new Set();
+    let nextToken;
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const query = { MaxResults: '100' };
+        if (name)
+            query.Name = name;
+        pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id));
+        if (nextToken)
+            query.NextToken = nextToken;
+        const body = await call('DescribeImagePipelines', query, name ? `pipeline named "${name}"` : undefined);
+        found.push(...parsePipelines(body));
+        nextToken = parse_text(body.NextToken);
+        // A service that repeats a token would page for ever.
+        if (!nextToken || tokens.has(nextToken))
+            break;
+        tokens.add(nextToken);
+    }
+    return found;
+}
+function parseExecutions(body) {
+    return list(body, 'ImagePipelineExecution', 'ImagePipelineExecutionSet').flatMap((item) => {
+        const executionId = parse_text(item.ExecutionId);
+        if (!executionId)
+            return [];
+        return [
+            {
+                executionId,
+                pipelineId: parse_text(item.ImagePipelineId),
+                status: parse_text(item.Status)?.toUpperCase() ?? 'UNKNOWN',
+                imageId: parse_text(item.ImageId),
+                message: parse_text(item.Message),
+                creationTime: parse_text(item.CreationTime),
+                modifiedTime: parse_text(item.ModifiedTime),
+                tags: list(item, 'Tags', 'Tag').flatMap((tag) => {
+                    const key = parse_text(tag.TagKey);
+                    return key ? [{ key, value: parse_text(tag.TagValue) ?? '' }] : [];
+                })
+            }
+        ];
+    });
+}
+function parsePipelines(body) {
+    return list(body, 'ImagePipeline', 'ImagePipelineSet').flatMap((item) => {
+        const pipelineId = parse_text(item.ImagePipelineId);
+        return pipelineId
+            ? [{ pipelineId, name: parse_text(item.Name), description: parse_text(item.Description) }]
+            : [];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/ecs/connect.ts
+
+const USER_AGENT = 'ecs-image-builder-action/1';
+function connectEcs(settings, credentials, log) {
     return createEcsClient({
         regionId: settings.regionId,
         endpoint: settings.endpoint.host,
         protocol: settings.endpoint.protocol,
-        credential,
+        credential: credentials,
         log,
         userAgent: USER_AGENT
     });
@@ -19649,7 +19743,7 @@ function connect_connect(settings, log, credential = connect_credentialSource(se
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/tags.ts
+;// CONCATENATED MODULE: ./src/inputs/tags.ts
 const MAX_TAGS = 20;
 function parseTags(text) {
     const entries = text
@@ -19689,8 +19783,13 @@ function checkTag({ key, value }) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/input-names.ts
-/** The names users type in their workflows (SPEC.md): code and tests share them. */
+;// CONCATENATED MODULE: ./src/constants.ts
+/**
+ * The names users type in their workflows and the names the two steps share:
+ * inputs and outputs as action.yml declares them, and the post step's state.
+ * Code and tests import them from here, so a name is spelled in one place.
+ */
+const ACTION_NAME = 'ecs-image-builder';
 const Inputs = {
     RegionId: 'region-id',
     ImagePipelineId: 'image-pipeline-id',
@@ -19717,14 +19816,44 @@ const Inputs = {
     StsEndpoint: 'sts-endpoint',
     Endpoint: 'endpoint'
 };
+const Outputs = {
+    ExecutionId: 'execution-id',
+    ImagePipelineId: 'image-pipeline-id',
+    Status: 'status',
+    ImageId: 'image-id',
+    Message: 'message',
+    DurationSeconds: 'duration-seconds'
+};
+/** What the main step tells the post step (GITHUB_STATE). */
+const State = {
+    ExecutionId: 'execution-id',
+    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
+    Guard: 'guard',
+    /** 'true' once the build ended or a cancel was accepted: the post step has nothing to do. */
+    Done: 'done',
+    CancelRequested: 'cancel-requested'
+};
+/** Not an input (the inputs are fixed by action.yml): the environment variable that switches history off. */
+const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
 
-;// CONCATENATED MODULE: ./src/credential-settings.ts
+;// CONCATENATED MODULE: ./src/inputs/credentials.ts
 /**
- * Which credentials this run uses, from the credential inputs and the
- * environment. Inputs are read through `read` (inputs.ts owns core.getInput).
+ * Which credentials this run uses, from the credential inputs (read by
+ * settings.ts, the only reader of inputs) and the environment.
  */
 
 
+/** The names of the credential inputs, for settings.ts to read. */
+const CREDENTIAL_INPUTS = [
+    Inputs.AccessKeyId,
+    Inputs.AccessKeySecret,
+    Inputs.SecurityToken,
+    Inputs.RoleToAssume,
+    Inputs.OidcProviderArn,
+    Inputs.RoleSessionName,
+    Inputs.RoleSessionExpiration,
+    Inputs.Audience
+];
 const MIN_SESSION_SECONDS = 900;
 const MAX_SESSION_SECONDS = 43_200;
 function checkSessionName(sessionName) {
@@ -19737,8 +19866,8 @@ function deriveSessionName(env) {
     const raw = `github-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
     return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64);
 }
-function sessionSeconds(read) {
-    const text = read(Inputs.RoleSessionExpiration) ?? '3600';
+function sessionSeconds(inputs) {
+    const text = inputs[Inputs.RoleSessionExpiration] ?? '3600';
     const seconds = Number(text);
     if (!Number.isInteger(seconds) ||
         seconds < MIN_SESSION_SECONDS ||
@@ -19754,48 +19883,65 @@ function sessionSeconds(read) {
  * 3. ALIBABA_CLOUD_ACCESS_KEY_ID + _SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
  * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
  */
-function credentialSettings(read, env) {
-    const accessKeyId = read(Inputs.AccessKeyId);
-    const accessKeySecret = read(Inputs.AccessKeySecret);
-    const securityToken = read(Inputs.SecurityToken);
-    const roleArn = read(Inputs.RoleToAssume);
-    const providerArn = read(Inputs.OidcProviderArn);
-    if (roleArn || providerArn) {
-        if (!roleArn)
-            throw new InputError(Inputs.RoleToAssume, `is required with ${Inputs.OidcProviderArn}`);
-        if (!providerArn)
-            throw new InputError(Inputs.OidcProviderArn, `is required with ${Inputs.RoleToAssume}`);
-        if (accessKeyId || accessKeySecret) {
-            throw new InputError(Inputs.RoleToAssume, `cannot be combined with ${Inputs.AccessKeyId}/${Inputs.AccessKeySecret}; choose one way to authenticate`);
-        }
-        if (!/^acs:ram::\d+:role\/.+/i.test(roleArn)) {
-            throw new InputError(Inputs.RoleToAssume, `"${roleArn}" is not a RAM role ARN (acs:ram::<account-id>:role/<name>)`);
-        }
-        if (!/^acs:ram::\d+:oidc-provider\/.+/i.test(providerArn)) {
-            throw new InputError(Inputs.OidcProviderArn, `"${providerArn}" is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`);
-        }
-        const sessionName = read(Inputs.RoleSessionName) ?? deriveSessionName(env);
-        checkSessionName(sessionName);
-        const durationSeconds = sessionSeconds(read);
-        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-            throw new InputError(Inputs.RoleToAssume, 'needs the job\'s GitHub ID token, but the runner did not offer one (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add "permissions: id-token: write" to the workflow or the job');
-        }
-        return {
-            kind: 'oidc',
-            roleArn,
-            providerArn,
-            sessionName,
-            durationSeconds,
-            token: { source: 'github', audience: read(Inputs.Audience) ?? 'sts.aliyuncs.com' }
-        };
+function credentialSettings(inputs, env) {
+    if (inputs[Inputs.RoleToAssume] || inputs[Inputs.OidcProviderArn])
+        return oidcInputs(inputs, env);
+    const keys = keyInputs(inputs);
+    if (keys)
+        return keys;
+    const found = environmentCredentials(inputs, env);
+    if (found)
+        return found;
+    throw new InputError(Inputs.AccessKeyId, `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`);
+}
+/** ARNs are checked against the whole value: nothing may follow them (a line break, a command). */
+const ROLE_ARN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,/-]+$/i;
+const PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._@+=,/-]+$/i;
+function oidcInputs(inputs, env) {
+    const roleArn = inputs[Inputs.RoleToAssume];
+    const providerArn = inputs[Inputs.OidcProviderArn];
+    if (!roleArn)
+        throw new InputError(Inputs.RoleToAssume, `is required with ${Inputs.OidcProviderArn}`);
+    if (!providerArn)
+        throw new InputError(Inputs.OidcProviderArn, `is required with ${Inputs.RoleToAssume}`);
+    if (inputs[Inputs.AccessKeyId] || inputs[Inputs.AccessKeySecret]) {
+        throw new InputError(Inputs.RoleToAssume, `cannot be combined with ${Inputs.AccessKeyId}/${Inputs.AccessKeySecret}; choose one way to authenticate`);
     }
-    if (accessKeyId || accessKeySecret || securityToken) {
-        if (!accessKeyId)
-            throw new InputError(Inputs.AccessKeyId, `is required with ${accessKeySecret ? Inputs.AccessKeySecret : Inputs.SecurityToken}`);
-        if (!accessKeySecret)
-            throw new InputError(Inputs.AccessKeySecret, `is required with ${Inputs.AccessKeyId}`);
-        return { kind: 'static', source: 'inputs', accessKeyId, accessKeySecret, securityToken };
+    if (!ROLE_ARN.test(roleArn)) {
+        throw new InputError(Inputs.RoleToAssume, `${JSON.stringify(roleArn)} is not a RAM role ARN (acs:ram::<account-id>:role/<name>)`);
     }
+    if (!PROVIDER_ARN.test(providerArn)) {
+        throw new InputError(Inputs.OidcProviderArn, `${JSON.stringify(providerArn)} is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`);
+    }
+    const sessionName = inputs[Inputs.RoleSessionName] ?? deriveSessionName(env);
+    checkSessionName(sessionName);
+    const durationSeconds = sessionSeconds(inputs);
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new InputError(Inputs.RoleToAssume, 'needs the job\'s GitHub ID token, but the runner did not offer one (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add "permissions: id-token: write" to the workflow or the job');
+    }
+    return {
+        kind: 'oidc',
+        roleArn,
+        providerArn,
+        sessionName,
+        durationSeconds,
+        token: { source: 'github', audience: inputs[Inputs.Audience] ?? 'sts.aliyuncs.com' }
+    };
+}
+function keyInputs(inputs) {
+    const accessKeyId = inputs[Inputs.AccessKeyId];
+    const accessKeySecret = inputs[Inputs.AccessKeySecret];
+    const securityToken = inputs[Inputs.SecurityToken];
+    if (!accessKeyId && !accessKeySecret && !securityToken)
+        return undefined;
+    if (!accessKeyId)
+        throw new InputError(Inputs.AccessKeyId, `is required with ${accessKeySecret ? Inputs.AccessKeySecret : Inputs.SecurityToken}`);
+    if (!accessKeySecret)
+        throw new InputError(Inputs.AccessKeySecret, `is required with ${Inputs.AccessKeyId}`);
+    return { kind: 'static', source: 'inputs', accessKeyId, accessKeySecret, securityToken };
+}
+/** The vendor's variables: keys, or OIDC with a token file kept fresh by whatever wrote it. */
+function environmentCredentials(inputs, env) {
     const envId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
     const envSecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
     if (envId && envSecret) {
@@ -19807,13 +19953,12 @@ function credentialSettings(read, env) {
             securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim() || undefined
         };
     }
-    // The vendor's OIDC variables (a token file kept fresh by whatever wrote it).
     const envRole = env.ALIBABA_CLOUD_ROLE_ARN?.trim();
     const envProvider = env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN?.trim();
     const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim();
     if (envRole && envProvider && envTokenFile) {
         const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
-            read(Inputs.RoleSessionName) ||
+            inputs[Inputs.RoleSessionName] ||
             deriveSessionName(env);
         checkSessionName(sessionName);
         return {
@@ -19821,14 +19966,14 @@ function credentialSettings(read, env) {
             roleArn: envRole,
             providerArn: envProvider,
             sessionName,
-            durationSeconds: sessionSeconds(read),
+            durationSeconds: sessionSeconds(inputs),
             token: { source: 'file', path: envTokenFile }
         };
     }
-    throw new InputError(Inputs.AccessKeyId, `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`);
+    return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /**
  * Every input, parsed once into one typed, validated settings object. The only
  * file that reads inputs. A bad input throws an InputError naming it, before any
@@ -19842,10 +19987,6 @@ function credentialSettings(read, env) {
 
 
 
-
-
-/** Not an input (SPEC.md fixes those): the environment variable that switches history off. */
-const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
 const MIN_POLL_INTERVAL_MS = 1000;
 function input(name) {
     return getInput(name).trim();
@@ -19936,13 +20077,36 @@ function deriveClientToken(env, regionId, pipeline) {
         .digest('hex');
     return `gha-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${digest.slice(0, 24)}`.slice(0, 64);
 }
-function inputs_getSettings(env = process.env) {
+function getSettings(env = process.env) {
+    const regionId = regionInput(env);
+    const target = targetInputs();
+    const credentialInputs = {};
+    for (const name of CREDENTIAL_INPUTS)
+        credentialInputs[name] = optional(name);
+    return {
+        regionId,
+        ...target,
+        tags: parseTagsInput(getInput(Inputs.Tags)),
+        ...waitInputs(),
+        clientToken: checkClientToken(optional(Inputs.ClientToken) ??
+            deriveClientToken(env, regionId, target.pipelineId ?? target.pipelineName ?? target.executionId ?? '')),
+        endpoint: parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)),
+        stsEndpoint: parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'),
+        credentials: credentialSettings(credentialInputs, env),
+        history: parseBoolean(`(environment variable) ${HISTORY_VARIABLE}`, env[HISTORY_VARIABLE]?.trim() ?? '', true)
+    };
+}
+function regionInput(env) {
     const regionId = input(Inputs.RegionId) || env.ALIBABA_CLOUD_REGION_ID?.trim() || '';
     if (!regionId)
         throw new InputError(Inputs.RegionId, 'is required (or set ALIBABA_CLOUD_REGION_ID)');
     if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(regionId)) {
         throw new InputError(Inputs.RegionId, `"${regionId}" is not a region ID (e.g. cn-hangzhou)`);
     }
+    return regionId;
+}
+/** What to build or follow: a pipeline by ID or name, or an existing execution. */
+function targetInputs() {
     const pipelineId = optional(Inputs.ImagePipelineId);
     const pipelineName = optional(Inputs.ImagePipelineName);
     const executionId = optional(Inputs.ExecutionId);
@@ -19958,8 +20122,10 @@ function inputs_getSettings(env = process.env) {
     if (executionId && !/^[A-Za-z0-9_-]{1,64}$/.test(executionId)) {
         throw new InputError(Inputs.ExecutionId, `"${executionId}" is not an execution ID (e.g. exec-5fb8facb8ed7427cxxxx)`);
     }
-    const tags = parseTagsInput(getInput(Inputs.Tags));
-    const wait = parseBoolean(Inputs.Wait, input(Inputs.Wait), true);
+    return { pipelineId, pipelineName, executionId };
+}
+/** How to wait, and what the end means. */
+function waitInputs() {
     const timeoutMs = durationInput(Inputs.Timeout, '60m');
     const pollIntervalMs = durationInput(Inputs.PollInterval, '10s');
     const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, '60s');
@@ -19968,620 +20134,86 @@ function inputs_getSettings(env = process.env) {
     if (maxPollIntervalMs < pollIntervalMs) {
         throw new InputError(Inputs.MaxPollInterval, `must not be shorter than ${Inputs.PollInterval}`);
     }
-    const onTimeout = parseChoice(Inputs.OnTimeout, input(Inputs.OnTimeout), ['cancel', 'leave'], 'cancel');
-    const cancelOnJobCancel = parseBoolean(Inputs.CancelOnJobCancel, input(Inputs.CancelOnJobCancel), true);
-    const ifRunning = parseChoice(Inputs.IfRunning, input(Inputs.IfRunning), ['fail', 'wait', 'attach'], 'fail');
-    const allowPartialSuccess = parseBoolean(Inputs.AllowPartialSuccess, input(Inputs.AllowPartialSuccess), false);
-    const clientToken = checkClientToken(optional(Inputs.ClientToken) ??
-        deriveClientToken(env, regionId, pipelineId ?? pipelineName ?? executionId ?? ''));
-    const endpoint = parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId));
-    const stsEndpoint = parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com');
-    const credentials = credentialSettings(optional, env);
-    const history = parseBoolean(`(environment variable) ${HISTORY_VARIABLE}`, env[HISTORY_VARIABLE]?.trim() ?? '', true);
+    const choice = (name, choices) => parseChoice(name, input(name), choices, choices[0]);
+    const flag = (name, fallback) => parseBoolean(name, input(name), fallback);
     return {
-        regionId,
-        pipelineId,
-        pipelineName,
-        executionId,
-        tags,
-        wait,
+        wait: flag(Inputs.Wait, true),
         timeoutMs,
         pollIntervalMs,
         maxPollIntervalMs,
-        onTimeout,
-        cancelOnJobCancel,
-        ifRunning,
-        allowPartialSuccess,
-        clientToken,
-        endpoint,
-        stsEndpoint,
-        credentials,
-        history
+        onTimeout: choice(Inputs.OnTimeout, ['cancel', 'leave']),
+        cancelOnJobCancel: flag(Inputs.CancelOnJobCancel, true),
+        ifRunning: choice(Inputs.IfRunning, ['fail', 'wait', 'attach']),
+        allowPartialSuccess: flag(Inputs.AllowPartialSuccess, false)
     };
 }
 
-;// CONCATENATED MODULE: ./src/status.ts
+;// CONCATENATED MODULE: ./src/log.ts
 /**
- * Execution statuses, as listed on the DescribeImagePipelineExecutions page
- * (shared/api/DescribeImagePipelineExecutions.en.txt). A status we do not know
- * is treated as running: the service may add phases, and a new phase must never
- * crash a wait for a build that is still going.
- */
-const RUNNING_STATUSES = (/* unused pure expression or super */ null && ([
-    'PREPARING',
-    'REPAIRING',
-    'BUILDING',
-    'TESTING',
-    'DISTRIBUTING',
-    'RELEASING',
-    'CANCELLING'
-]));
-const TERMINAL_STATUSES = (/* unused pure expression or super */ null && ([
-    'SUCCESS',
-    'PARTITION_SUCCESS',
-    'FAILED',
-    'TEST_FAILED',
-    'CANCELLED'
-]));
-const OUTCOMES = {
-    SUCCESS: 'success',
-    PARTITION_SUCCESS: 'partial',
-    FAILED: 'failed',
-    TEST_FAILED: 'failed',
-    CANCELLED: 'cancelled'
-};
-function status_outcomeOf(status) {
-    return OUTCOMES[status] ?? 'running';
-}
-function status_isTerminal(status) {
-    return status_outcomeOf(status) !== 'running';
-}
-function status_isKnown(status) {
-    return (RUNNING_STATUSES.includes(status) ||
-        TERMINAL_STATUSES.includes(status));
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
-
-
-
-
-const DEFAULT_VISIBILITY_GRACE_MS = 60_000;
-const OPERATION = 'DescribeImagePipelineExecutions';
-async function wait_waitForExecution(options) {
-    const { api, executionId, clock, log, deadline, startedAt, signal } = options;
-    const random = options.random ?? Math.random;
-    const grace = options.visibilityGraceMs ?? DEFAULT_VISIBILITY_GRACE_MS;
-    const timeline = [];
-    const warned = new Set();
-    let last;
-    let polls = 0;
-    let failedPolls = 0;
-    const poll = { unchangedPolls: 0, throttled: false };
-    const finish = (outcome) => {
-        const at = clock.now();
-        if (timeline.length)
-            timeline[timeline.length - 1].until = at;
-        log.debug(`wait ${outcome} after ${polls} poll(s), ${failedPolls} retried`);
-        return { outcome, execution: last, timeline, polls, failedPolls };
-    };
-    for (;;) {
-        if (signal?.aborted)
-            return finish('aborted');
-        poll.throttled = false;
-        polls++;
-        try {
-            const execution = await api.getExecution({ executionId });
-            const now = clock.now();
-            if (!execution) {
-                // Right after a start the execution may not be listed yet: a normal,
-                // short-lived state (see SPEC.md, "The API it speaks").
-                if (now - startedAt > grace) {
-                    throw new ApiError({
-                        operation: OPERATION,
-                        code: 'InvalidExecution.NotFound',
-                        message: `execution ${executionId} is not listed ${formatDuration(now - startedAt)} after the wait began; check execution-id and region-id`,
-                        resource: `execution ${executionId}`,
-                        transient: false,
-                        throttled: false
-                    });
-                }
-                log.debug(`poll ${polls}: execution ${executionId} not visible yet`);
-                poll.unchangedPolls++;
-            }
-            else {
-                if (execution.status !== last?.status) {
-                    if (timeline.length)
-                        timeline[timeline.length - 1].until = now;
-                    timeline.push({ status: execution.status, since: now, until: now });
-                    poll.unchangedPolls = 0;
-                    log.info(`[${formatDuration(now - startedAt)}] ${execution.status}${execution.message ? `: ${execution.message}` : ''}`);
-                    if (!isKnown(execution.status) && !warned.has(execution.status)) {
-                        warned.add(execution.status);
-                        log.warning(`Execution ${executionId} reports a status this action does not know, "${execution.status}"; it is treated as still running.`);
-                    }
-                    last = execution;
-                    options.onChange?.(execution);
-                }
-                else {
-                    last = execution;
-                    poll.unchangedPolls++;
-                    log.debug(`poll ${polls}: ${execution.status}`);
-                }
-                poll.status = execution.status;
-                // Since the execution's own start when the service says (an attached build began earlier).
-                const created = Date.parse(execution.creationTime ?? '');
-                poll.elapsedMs = now - (Number.isFinite(created) && created <= now ? created : startedAt);
-                if (isTerminal(execution.status))
-                    return finish('ended');
-            }
-        }
-        catch (thrown) {
-            const error = toApiError(OPERATION, thrown, `execution ${executionId}`);
-            if (!error.transient)
-                throw error;
-            failedPolls++;
-            poll.throttled = error.throttled;
-            log.debug(`poll ${polls} failed with ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${failedPolls} at the next poll`);
-        }
-        const now = clock.now();
-        if (now >= deadline)
-            return finish('timed_out');
-        const delay = untilDeadline(nextPollDelay(poll, options.schedule, random), now, deadline);
-        poll.previousDelayMs = delay;
-        log.debug(`next poll in ${(delay / 1000).toFixed(1)}s${poll.throttled ? ' (slowed down after throttling)' : ''}`);
-        await clock.sleep(delay, signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/start.ts
-
-
-
-
-
-const HISTORY_SIZE = 10;
-/** Resolves image-pipeline-name; none or several matches is an error that lists what was found. */
-async function start_resolvePipeline({ settings, ecs, retry, log }, name) {
-    const found = await retry('DescribeImagePipelines', () => ecs.findPipelines({ name }), `pipeline named "${name}"`);
-    const exact = found.filter((pipeline) => pipeline.name === name);
-    if (exact.length !== 1) {
-        const listed = found.map((p) => `${p.pipelineId} ("${p.name ?? ''}")`).join(', ');
-        throw new Error(exact.length === 0
-            ? `No image pipeline is named "${name}" in ${settings.regionId}${listed ? `; found: ${listed}` : ''}. Check image-pipeline-name and region-id, or use image-pipeline-id.`
-            : `${exact.length} image pipelines are named "${name}" in ${settings.regionId}: ${exact.map((p) => p.pipelineId).join(', ')}. Use image-pipeline-id to choose one.`);
-    }
-    log.info(`"${name}" is ${exact[0].pipelineId}`);
-    return exact[0].pipelineId;
-}
-/** Starts a build, or follows if-running when the pipeline is busy. */
-async function start_startOrAdopt(context, pipelineId) {
-    const { settings, ecs, retry, clock, log, deadline, signal } = context;
-    const resource = `pipeline ${pipelineId}`;
-    for (;;) {
-        try {
-            // Not abortable: a start whose answer is pending may have been applied, and
-            // only its ID lets a cancelled run cancel it. The same ClientToken makes
-            // every retry safe.
-            const executionId = await retry('StartImagePipelineExecution', () => ecs.startExecution({
-                pipelineId,
-                clientToken: settings.clientToken,
-                tags: settings.tags
-            }), resource, { abortable: false });
-            log.info(`Started execution ${executionId} (ClientToken ${settings.clientToken})`);
-            return { executionId, mode: 'started' };
-        }
-        catch (error) {
-            if (!(error instanceof ApiError) || error.code !== 'InvalidImagePipeline.HasRunningExecution')
-                throw error;
-        }
-        const running = await retry('DescribeImagePipelineExecutions', 
-        // The newest page, unfiltered: a running status this action does not know still counts.
-        () => ecs.listExecutions({ pipelineId, maxResults: 50 }), resource);
-        const other = running.find((execution) => !isTerminal(execution.status));
-        if (settings.ifRunning === 'fail' || !other) {
-            const which = other ? `execution ${other.executionId} (${other.status})` : 'execution';
-            throw new Error(`Pipeline ${pipelineId} already has a running ${which}. Set if-running: attach to adopt it, if-running: wait to start after it ends${other ? `, or execution-id: ${other.executionId} to wait for it` : ''}.`);
-        }
-        if (settings.ifRunning === 'attach') {
-            log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); attaching to it (if-running: attach).`);
-            return { executionId: other.executionId, mode: 'attached' };
-        }
-        log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`);
-        const waited = await waitForExecution({
-            api: ecs,
-            executionId: other.executionId,
-            clock,
-            log,
-            deadline,
-            startedAt: clock.now(),
-            schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs },
-            signal
-        });
-        if (waited.outcome === 'aborted') {
-            throw new Error(`The workflow run was cancelled while waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
-        }
-        if (waited.outcome === 'timed_out') {
-            throw new Error(`Timed out waiting for execution ${other.executionId} of pipeline ${pipelineId} to end (if-running: wait); nothing was started.`);
-        }
-        log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
-    }
-}
-/**
- * One call for this pipeline's recent successful builds: their durations tell
- * when this one is likely to end, so the wait can poll sparsely until then.
- * Best-effort: without it the schedule is only phase-aware.
- */
-async function start_readHistory(ecs, pipelineId, executionId, log) {
-    try {
-        const recent = await ecs.listExecutions({
-            pipelineId,
-            statuses: ['SUCCESS'],
-            maxResults: HISTORY_SIZE
-        });
-        const durations = recent
-            .filter((execution) => execution.executionId !== executionId)
-            .map((execution) => Date.parse(execution.modifiedTime ?? '') - Date.parse(execution.creationTime ?? ''));
-        const window = expectedEndWindow(durations);
-        log.info(window
-            ? `Recent successful builds of ${pipelineId} took ${formatDuration(window.fromMs / 0.9)} to ${formatDuration(window.toMs / 1.1)}: polling sparsely for the first ${formatDuration(window.fromMs)}.`
-            : `Fewer than 2 recent successful builds of ${pipelineId} to learn from: polling by phase only.`);
-        return window;
-    }
-    catch (error) {
-        log.debug(`History not read (${describeError(error)}); polling by phase only.`);
-        return undefined;
-    }
-}
-/** The pipeline's name, for the summary: one attempt, and nothing lost without it (e.g. no ecs:DescribeImagePipelines). */
-async function start_lookUpPipelineName(ecs, pipelineId, log) {
-    try {
-        const [pipeline] = await ecs.findPipelines({ pipelineIds: [pipelineId] });
-        return pipeline?.pipelineId === pipelineId ? pipeline.name : undefined;
-    }
-    catch (error) {
-        log.debug(`Pipeline name not read (${describeError(error)}); the summary shows the ID alone.`);
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-/**
- * What the main step tells the post step (GITHUB_STATE), behind a small
- * interface so the post step's logic is testable without the runner.
+ * The log every module writes to, passed in rather than imported, so tests
+ * read what was said; `coreLog` binds it to the runner through @actions/core.
  */
 
-const state_State = {
-    ExecutionId: 'execution-id',
-    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
-    Guard: 'guard',
-    /** 'true' once the main step no longer needs the post step. */
-    Done: 'done',
-    CancelRequested: 'cancel-requested'
-};
-const state_actionsState = {
-    get: (name) => getState(name),
-    set: (name, value) => saveState(name, value)
-};
-
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The job summary's markdown, as a pure function of what happened. One section
- * per execution: pipeline, region, execution, final status, image, duration,
- * message, and the timeline of statuses seen.
- */
-
-
-const ICONS = {
-    SUCCESS: '✅',
-    PARTITION_SUCCESS: '⚠️',
-    FAILED: '❌',
-    TEST_FAILED: '❌',
-    CANCELLED: '⏹️'
-};
-/** Escapes what would break a table cell or inject markup. */
-function cell(value) {
-    if (value === undefined || value === '')
-        return '–';
-    return value
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|')
-        .replace(/\r?\n/g, '<br>');
-}
-function clock(ms) {
-    return new Date(ms)
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d{3}Z$/, ' UTC');
-}
-function summary_renderSummary(facts) {
-    const status = facts.status ?? 'UNKNOWN';
-    const pipeline = facts.pipelineName && facts.pipelineId
-        ? `${cell(facts.pipelineName)} (\`${facts.pipelineId}\`)`
-        : facts.pipelineId
-            ? `\`${facts.pipelineId}\``
-            : cell(facts.pipelineName);
-    const lines = [
-        `### ${ICONS[status] ?? '⏳'} ECS image build ${cell(status)}`,
-        '',
-        '| | |',
-        '| --- | --- |',
-        `| Pipeline | ${pipeline} |`,
-        `| Region | ${cell(facts.regionId)} |`,
-        `| Execution | \`${facts.executionId}\` (${facts.mode}) |`,
-        `| Status | ${cell(status)} |`,
-        `| Image | ${facts.imageId ? `\`${facts.imageId}\`` : '–'} |`,
-        `| Duration | ${formatDuration(facts.durationMs)} |`,
-        `| Message | ${cell(facts.message)} |`
-    ];
-    if (facts.note)
-        lines.push('', `> ${cell(facts.note)}`);
-    if (facts.timeline.length) {
-        lines.push('', '| Status | Seen from | Lasted |', '| --- | --- | --- |');
-        facts.timeline.forEach((entry, index) => {
-            // The final status of an ended build has no duration: it is where things stay.
-            const final = index === facts.timeline.length - 1 && isTerminal(entry.status);
-            lines.push(`| ${cell(entry.status)} | ${clock(entry.since)} | ${final ? '–' : formatDuration(entry.until - entry.since)} |`);
-        });
-    }
-    return lines.join('\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-/**
- * Wires the modules together: settings → pipeline → start (or attach) → wait →
- * outputs, summary, outcome. The only place that calls core.setFailed, once.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const ACTION_NAME = 'ecs-image-builder';
-const Outputs = {
-    ExecutionId: 'execution-id',
-    ImagePipelineId: 'image-pipeline-id',
-    Status: 'status',
-    ImageId: 'image-id',
-    Message: 'message',
-    DurationSeconds: 'duration-seconds'
-};
 const coreLog = {
     debug: (message) => debug(message),
     info: (message) => info(message),
-    warning: (message) => warning(message)
+    warning: (message) => warning(message),
+    group: (name, fn) => group(name, fn)
 };
-/** A failure whose outputs are already set: the message is the whole story. */
-class Outcome extends (/* unused pure expression or super */ null && (Error)) {
-}
-/** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
-const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000;
-const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000;
-async function run(overrides = {}) {
-    const runtime = {
-        clock: systemClock,
-        log: coreLog,
-        state: actionsState,
-        env: process.env,
-        signals: process,
-        connect,
-        credentials: credentialSource,
-        ...overrides
-    };
-    try {
-        await execute(runtime);
+/** Says nothing: for tools that run the action's modules outside a step. */
+const silentLog = {
+    debug: () => undefined,
+    info: () => undefined,
+    warning: () => undefined,
+    group: (_name, fn) => fn()
+};
+
+;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * What passes from the main step to the post step (GITHUB_STATE): written and
+ * read only here, behind a small store interface so both steps' logic is
+ * testable without the runner.
+ */
+
+
+const actionsState = {
+    get: (name) => getState(name),
+    set: (name, value) => saveState(name, value)
+};
+class PostStepState {
+    store;
+    constructor(store) {
+        this.store = store;
     }
-    catch (error) {
-        core.setFailed(`${ACTION_NAME}: ${describeError(error)}`);
+    /** The execution is known; `guarded` when the post step is to cancel it if the main step is killed. */
+    execution(executionId, guarded) {
+        this.store.set(State.ExecutionId, executionId);
+        if (guarded)
+            this.store.set(State.Guard, 'true');
     }
-}
-async function execute(runtime) {
-    const { clock, log } = runtime;
-    const settings = getSettings(runtime.env);
-    maskSecrets(settings.credentials);
-    const credential = runtime.credentials(settings, log, clock);
-    if (settings.credentials.kind === 'oidc') {
-        // Assume the role before anything else, so a trust-policy problem is the first thing reported.
-        await core.group('Assuming the RAM role with OIDC', () => credential.getCredential());
+    /** The main step needs no backstop: the post step does nothing. */
+    done() {
+        this.store.set(State.Done, 'true');
     }
-    const ecs = runtime.connect(settings, log, credential);
-    const cancellation = new RunCancellation(runtime.signals, log, (executionId) => requestCancel(ecs, executionId, runtime, clock.now() + CANCEL_ON_SIGNAL_BUDGET_MS));
-    try {
-        await build(settings, ecs, cancellation, runtime);
+    cancelRequested() {
+        this.store.set(State.CancelRequested, 'true');
     }
-    finally {
-        cancellation.dispose();
-    }
-}
-async function build(settings, ecs, cancellation, runtime) {
-    const { clock, log, state } = runtime;
-    const startedAt = clock.now();
-    const deadline = startedAt + settings.timeoutMs;
-    const retry = (operation, call, resource, options) => withRetry(operation, call, {
-        clock,
-        log,
-        deadline,
-        signal: options?.abortable === false ? undefined : cancellation.signal
-    }, resource);
-    const context = {
-        settings,
-        ecs,
-        retry,
-        clock,
-        log,
-        deadline,
-        signal: cancellation.signal
-    };
-    log.info(`Region ${settings.regionId}, endpoint ${settings.endpoint.protocol}://${settings.endpoint.host}, credentials: ${describeSource(settings.credentials)}`);
-    // 1. The pipeline.
-    const name = settings.pipelineName;
-    let pipelineId = settings.pipelineId ??
-        (name
-            ? await core.group(`Resolving image pipeline "${name}"`, () => resolvePipeline(context, name))
-            : undefined);
-    if (pipelineId)
-        core.setOutput(Outputs.ImagePipelineId, pipelineId);
-    // 2. The execution: ours, someone else's we attach to, or the one we were given.
-    let executionId;
-    let mode;
-    if (settings.executionId) {
-        executionId = settings.executionId;
-        mode = 'waited for';
-        log.info(`Waiting for the existing execution ${executionId}`);
-    }
-    else {
-        if (cancellation.cancelled)
-            throw new Outcome('The workflow run was cancelled before a build was started; nothing was started.');
-        const pipeline = pipelineId;
-        const started = await core.group(`Starting a build of ${pipeline}`, () => startOrAdopt(context, pipeline));
-        executionId = started.executionId;
-        mode = started.mode;
-    }
-    core.setOutput(Outputs.ExecutionId, executionId);
-    const owned = mode === 'started';
-    state.set(State.ExecutionId, executionId);
-    if (!settings.wait) {
-        log.info(`wait is false: execution ${executionId} goes on without this step. Wait for it in a later step with execution-id: ${executionId}`);
-        state.set(State.Done, 'true');
-        return;
-    }
-    if (owned && settings.cancelOnJobCancel) {
-        // The post step's backstop, and the main step's own guard: at once if the run is being cancelled already.
-        state.set(State.Guard, 'true');
-        cancellation.guard(executionId);
-    }
-    // 3. Wait; a cancelled run ends it (and cancels the build this step guards).
-    const expectedEnd = settings.history && pipelineId && !cancellation.cancelled
-        ? await readHistory(ecs, pipelineId, executionId, log)
-        : undefined;
-    const result = await core.group(`Waiting for execution ${executionId}`, () => waitForExecution({
-        api: ecs,
-        executionId,
-        clock,
-        log,
-        deadline,
-        startedAt,
-        schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs, expectedEnd },
-        signal: cancellation.signal,
-        onChange: (execution) => publish(execution, startedAt, clock)
-    }));
-    const last = result.execution;
-    if (last?.pipelineId && !pipelineId) {
-        pipelineId = last.pipelineId;
-        core.setOutput(Outputs.ImagePipelineId, pipelineId);
-    }
-    const durationMs = clock.now() - startedAt;
-    core.setOutput(Outputs.DurationSeconds, String(Math.round(durationMs / 1000)));
-    // The summary names the pipeline; on a cancelled run, no time is spent on that.
-    const pipelineName = settings.pipelineName ??
-        (pipelineId && result.outcome !== 'aborted'
-            ? await lookUpPipelineName(ecs, pipelineId, log)
-            : undefined);
-    const facts = {
-        pipelineId,
-        pipelineName,
-        regionId: settings.regionId,
-        executionId,
-        status: last?.status,
-        imageId: last?.imageId,
-        durationMs,
-        message: last?.message,
-        mode,
-        timeline: result.timeline
-    };
-    // 4. The outcome.
-    if (result.outcome === 'aborted') {
-        const note = (await cancellation.outcome()) ??
-            (owned
-                ? 'cancel-on-job-cancel is false: the build was left running'
-                : 'this step did not start it, so it was left running');
-        await writeSummary({ ...facts, note: `The workflow run was cancelled; ${note}.` }, log);
-        state.set(State.Done, 'true');
-        throw new Outcome(`The workflow run was cancelled while waiting for execution ${executionId} (last status ${last?.status ?? 'unknown'}); ${note}.`);
-    }
-    if (result.outcome === 'timed_out') {
-        let note;
-        if (settings.onTimeout === 'leave') {
-            note = `it was left running (on-timeout: leave); follow it with execution-id: ${executionId}`;
-        }
-        else if (!owned) {
-            note = 'this step did not start it, so it was left running';
-        }
-        else {
-            note = await requestCancel(ecs, executionId, runtime, clock.now() + CANCEL_AFTER_TIMEOUT_BUDGET_MS);
-        }
-        await writeSummary({ ...facts, note: `Timed out; ${note}.` }, log);
-        state.set(State.Done, 'true');
-        throw new Outcome(`Timed out after ${formatDuration(settings.timeoutMs)} waiting for execution ${executionId} (last status ${last?.status ?? 'unknown'}); ${note}.`);
-    }
-    state.set(State.Done, 'true');
-    const execution = last;
-    await writeSummary(facts, log);
-    const outcome = outcomeOf(execution.status);
-    const detail = `Execution ${executionId} ended with ${execution.status} after ${formatDuration(durationMs)}${execution.message ? ` (message: "${execution.message}")` : ''}`;
-    if (outcome === 'success') {
-        log.info(`${detail}. Image: ${execution.imageId ?? 'none reported'}`);
-        return;
-    }
-    if (outcome === 'partial' && settings.allowPartialSuccess) {
-        core.warning(`${detail}. allow-partial-success is true, so the step passes. Image: ${execution.imageId ?? 'none reported'}`);
-        return;
-    }
-    throw new Outcome(outcome === 'partial'
-        ? `${detail}. The image was created, but copying, sharing or clean-up failed; set allow-partial-success: true to accept this.`
-        : `${detail}.`);
-}
-/** Requests a cancel; returns what happened, in words, and never throws. */
-async function requestCancel(ecs, executionId, runtime, until) {
-    const { clock, log, state } = runtime;
-    try {
-        await withRetry('CancelImagePipelineExecution', () => ecs.cancelExecution({ executionId }), { clock, log, deadline: until, baseDelayMs: 500 }, `execution ${executionId}`);
-        state.set(State.CancelRequested, 'true');
-        log.info(`Cancel requested for execution ${executionId}.`);
-        return `a cancel was requested for execution ${executionId}`;
-    }
-    catch (error) {
-        const refused = error instanceof ApiError && /^InvalidStatus\./.test(error.code);
-        log.warning(`Could not cancel execution ${executionId}: ${describeError(error)}`);
-        if (refused)
-            state.set(State.CancelRequested, 'true');
-        return refused
-            ? `the service refused to cancel it in its current phase (${error.code}); it will end on its own`
-            : `the cancel request failed (${describeError(error)}); cancel it in the ECS console`;
-    }
-}
-function publish(execution, startedAt, clock) {
-    core.setOutput(Outputs.Status, execution.status);
-    core.setOutput(Outputs.Message, execution.message ?? '');
-    if (execution.imageId)
-        core.setOutput(Outputs.ImageId, execution.imageId);
-    core.setOutput(Outputs.DurationSeconds, String(Math.round((clock.now() - startedAt) / 1000)));
-}
-async function writeSummary(facts, log) {
-    try {
-        await core.summary.addRaw(renderSummary(facts)).write();
-    }
-    catch (error) {
-        log.warning(`Could not write the job summary: ${describeError(error)}`);
+    read() {
+        return {
+            executionId: this.store.get(State.ExecutionId) || undefined,
+            guarded: this.store.get(State.Guard) === 'true',
+            done: this.store.get(State.Done) === 'true',
+            cancelRequested: this.store.get(State.CancelRequested) === 'true'
+        };
     }
 }
 
-;// CONCATENATED MODULE: ./src/cleanup.ts
+;// CONCATENATED MODULE: ./src/post/cleanup.ts
 /**
  * The post step: the backstop for a cancelled run. If the main step started a
- * build, was told to guard it, and did not finish (killed before it could cancel),
- * cancel the build if it is still running. Never fails the job.
+ * build, was told to guard it, and did not record that it ended or that a
+ * cancel settled it (it was killed first, or its own cancel failed), cancel it
+ * by ID with the routine the main step uses. Never fails the job.
  */
 
 
@@ -20591,52 +20223,46 @@ async function writeSummary(facts, log) {
 
 
 
+/** The post step's budget: GitHub gives a cancelled job's post steps little time. */
+const POST_CANCEL_BUDGET_MS = 25_000;
 async function cleanup(overrides = {}) {
-    const runtime = {
-        state: state_actionsState,
+    const deps = {
+        clock: systemClock,
+        state: actionsState,
         log: coreLog,
         env: process.env,
-        connect: connect_connect,
+        credentials: credentialsFor,
+        connect: connectEcs,
         ...overrides
     };
-    const { state, log } = runtime;
-    const executionId = state.get(state_State.ExecutionId);
-    if (!executionId || state.get(state_State.Guard) !== 'true' || state.get(state_State.Done) === 'true')
+    const { clock, log } = deps;
+    const state = new PostStepState(deps.state).read();
+    const executionId = state.executionId;
+    if (!executionId || !state.guarded || state.done)
         return;
-    if (state.get(state_State.CancelRequested) === 'true') {
+    if (state.cancelRequested) {
         log.info(`A cancel was already requested for execution ${executionId}.`);
         return;
     }
     try {
-        const settings = inputs_getSettings(runtime.env);
-        credentials_maskSecrets(settings.credentials);
-        const ecs = runtime.connect(settings, log);
-        const execution = await ecs.getExecution({ executionId });
-        if (!execution || status_isTerminal(execution.status) || execution.status === 'CANCELLING') {
-            log.info(`Execution ${executionId} is ${execution?.status ?? 'not listed'}; nothing to cancel.`);
-            return;
-        }
-        await ecs.cancelExecution({ executionId });
-        log.info(`The main step did not finish; cancelled execution ${executionId} (was ${execution.status}).`);
+        const settings = getSettings(deps.env);
+        maskSecrets(settings.credentials);
+        const client = deps.connect(settings, deps.credentials(settings, log, clock), log);
+        log.info(`The main step did not record an end for execution ${executionId}; cancelling it.`);
+        const cancel = await cancelExecution(client, executionId, {
+            clock,
+            log,
+            budgetMs: POST_CANCEL_BUDGET_MS
+        });
+        if (!cancel.settled)
+            throw new Error(cancel.words);
+        log.info(`Execution ${executionId}: ${cancel.words}.`);
     }
     catch (error) {
-        warning(`Could not cancel execution ${executionId} after the run was cancelled: ${errors_describeError(error)}. Cancel it in the ECS console.`);
+        log.warning(`Could not cancel execution ${executionId} after the run was cancelled: ${describeError(error)}. Cancel it in the ECS console.`);
     }
 }
 
-
-/***/ }),
-
-/***/ 6661:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(599);
-
-await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

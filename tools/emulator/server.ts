@@ -15,6 +15,7 @@ export type FaultKind =
   | 'throttle' // 400 Throttling.User
   | 'http429' // 429 Throttling
   | 'http503' // 503 ServiceUnavailable (JSON)
+  | 'forbidden' // 403 Forbidden.RAM: a refusal that retrying cannot fix
   | 'html502' // 502 with a proxy's HTML page
   | 'reset' // socket destroyed before the request is applied
   | 'reset-after-apply' // request applied, then the socket destroyed
@@ -211,127 +212,78 @@ export class EcsEmulator {
     return found
   }
 
+  /** One exchange: read, record, answer STS or authenticate, inject, dispatch, answer. */
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    for await (const chunk of request) chunks.push(chunk as Buffer)
-    const body = Buffer.concat(chunks)
-    const url = new URL(request.url ?? '/', 'http://emulator')
-    const query = [...url.searchParams.entries()]
-    const headers: Record<string, string | undefined> = {}
-    for (const [name, value] of Object.entries(request.headers)) {
-      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value
-    }
-    const form = (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
-      ? [...new URLSearchParams(body.toString('utf8')).entries()]
-      : []
-    const params: Record<string, string> = Object.fromEntries([...query, ...form])
-    const action = headers['x-acs-action'] ?? params.Action ?? ''
+    const incoming = await readRequest(request)
     const record: RecordedRequest = {
       at: this.now(),
-      action,
-      params: redact(params),
+      action: incoming.action,
+      params: redact(incoming.params),
       httpStatus: 200
     }
     this.requests.push(record)
-    const requestId = randomUUID().toUpperCase()
-
-    const send = (
-      status: number,
-      payload: unknown,
-      contentType = 'application/json;charset=utf-8'
-    ): void => {
-      record.httpStatus = status
-      const text = typeof payload === 'string' ? payload : JSON.stringify(payload)
-      response.writeHead(status, { 'content-type': contentType, 'x-acs-request-id': requestId })
-      response.end(text)
-    }
-    const sendFault = (error: ApiFault): void => {
-      record.code = error.code
-      send(error.status, {
-        RequestId: requestId,
-        HostId: `ecs.${this.regionId}.aliyuncs.com`,
-        Code: error.code,
-        Message: error.message,
-        Recommend: `https://api.aliyun.com/troubleshoot?q=${error.code}&product=Ecs`
-      })
-    }
-
+    const reply = new Reply(response, record, this.regionId)
     // STS AssumeRoleWithOIDC is anonymous: the OIDC token is the proof.
-    if (action === 'AssumeRoleWithOIDC') {
-      const injectedSts = this.takeFault(action)
-      if (injectedSts) {
-        record.fault = injectedSts.kind
-        return sendFault(
-          fault(
-            503,
-            'ServiceUnavailable',
-            'The request has failed due to a temporary failure of the server.'
-          )
-        )
-      }
-      const issued = this.assumeRoleWithOidc(params, headers['x-acs-version'] ?? params.Version)
-      if (issued instanceof ApiFault) return sendFault(issued)
-      return send(200, { RequestId: requestId, ...issued })
-    }
+    if (incoming.action === 'AssumeRoleWithOIDC') return this.answerSts(incoming, record, reply)
 
     const auth = this.authenticate(
-      { method: request.method ?? 'GET', path: url.pathname, query, headers, body },
-      params
+      {
+        method: request.method ?? 'GET',
+        path: incoming.url.pathname,
+        query: incoming.query,
+        headers: incoming.headers,
+        body: incoming.body
+      },
+      incoming.params
     )
-    if (auth instanceof ApiFault) return sendFault(auth)
+    if (auth instanceof ApiFault) return reply.fault(auth)
     record.style = auth.style
     record.accessKeyId = auth.accessKeyId
 
-    const injected = this.takeFault(action)
+    const injected = this.takeFault(incoming.action)
     if (injected) record.fault = injected.kind
-    switch (injected?.kind) {
-      case 'throttle':
-        return sendFault(
-          fault(400, 'Throttling.User', 'Request was denied due to user flow control.')
-        )
-      case 'http429':
-        return sendFault(fault(429, 'Throttling', 'Request was denied due to request throttling.'))
-      case 'http503':
-        return sendFault(
-          fault(
-            503,
-            'ServiceUnavailable',
-            'The request has failed due to a temporary failure of the server.'
-          )
-        )
-      case 'html502':
-        record.httpStatus = 502
-        return send(
-          502,
-          '<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>',
-          'text/html'
-        )
-      case 'reset':
-        record.httpStatus = 0
-        request.socket.destroy()
-        return
-      case 'malformed':
-        return send(200, 'upstream error: <!doctype html>')
-    }
+    if (injected && answerFaultBeforeApply(injected, reply, request)) return
 
-    const result = this.dispatch(action, params, auth.accessKeyId)
-    if (result instanceof ApiFault) return sendFault(result)
-    const payload = { RequestId: requestId, ...result }
-    if (action === 'DescribeImagePipelineExecutions') {
-      record.statuses = (
-        payload as {
-          ImagePipelineExecution?: { ImagePipelineExecutionSet: Array<{ Status: string }> }
-        }
-      ).ImagePipelineExecution?.ImagePipelineExecutionSet.map((e) => e.Status)
+    const result = this.dispatch(incoming.action, incoming.params, auth.accessKeyId)
+    if (result instanceof ApiFault) return reply.fault(result)
+    const payload = { RequestId: reply.requestId, ...result }
+    if (incoming.action === 'DescribeImagePipelineExecutions') {
+      record.statuses = statusesOf(payload)
     }
-    switch (injected?.kind) {
+    if (injected && (await this.answerFaultAfterApply(injected, reply, request, payload))) return
+    reply.send(200, payload)
+  }
+
+  private answerSts(incoming: Incoming, record: RecordedRequest, reply: Reply): void {
+    const injected = this.takeFault(incoming.action)
+    if (injected) {
+      record.fault = injected.kind
+      return reply.fault(SERVICE_UNAVAILABLE())
+    }
+    const issued = this.assumeRoleWithOidc(
+      incoming.params,
+      incoming.headers['x-acs-version'] ?? incoming.params.Version
+    )
+    if (issued instanceof ApiFault) return reply.fault(issued)
+    reply.send(200, { RequestId: reply.requestId, ...issued })
+  }
+
+  /** Faults that strike after the request was applied; true when the answer is given. */
+  private async answerFaultAfterApply(
+    injected: Fault,
+    reply: Reply,
+    request: IncomingMessage,
+    payload: unknown
+  ): Promise<boolean> {
+    switch (injected.kind) {
       case 'reset-after-apply':
-        record.httpStatus = 0
+        reply.record.httpStatus = 0
         request.socket.destroy()
-        return
+        return true
       case 'truncated': {
         const text = JSON.stringify(payload)
-        return send(200, text.slice(0, Math.max(1, Math.floor(text.length / 2))))
+        reply.send(200, text.slice(0, Math.max(1, Math.floor(text.length / 2))))
+        return true
       }
       case 'slow':
         await new Promise<void>((resolve) => {
@@ -342,11 +294,11 @@ export class EcsEmulator {
           this.timers.add(timer)
         })
         if (request.socket.destroyed) {
-          record.httpStatus = 0
-          return
+          reply.record.httpStatus = 0
+          return true
         }
     }
-    send(200, payload)
+    return false
   }
 
   private assumeRoleWithOidc(
@@ -775,4 +727,111 @@ function parseTagParams(
     tags.push({ key, value })
   }
   return tags
+}
+
+interface Incoming {
+  url: URL
+  query: Array<[string, string]>
+  headers: Record<string, string | undefined>
+  body: Buffer
+  params: Record<string, string>
+  action: string
+}
+
+async function readRequest(request: IncomingMessage): Promise<Incoming> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  const body = Buffer.concat(chunks)
+  const url = new URL(request.url ?? '/', 'http://emulator')
+  const query = [...url.searchParams.entries()]
+  const headers: Record<string, string | undefined> = {}
+  for (const [name, value] of Object.entries(request.headers)) {
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value
+  }
+  const form = (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+    ? [...new URLSearchParams(body.toString('utf8')).entries()]
+    : []
+  const params: Record<string, string> = Object.fromEntries([...query, ...form])
+  const action = headers['x-acs-action'] ?? params.Action ?? ''
+  return { url, query, headers, body, params, action }
+}
+
+/** The answer to one request, recorded as it is sent. */
+class Reply {
+  readonly requestId = randomUUID().toUpperCase()
+
+  constructor(
+    private readonly response: ServerResponse,
+    readonly record: RecordedRequest,
+    private readonly regionId: string
+  ) {}
+
+  send(status: number, payload: unknown, contentType = 'application/json;charset=utf-8'): void {
+    this.record.httpStatus = status
+    const text = typeof payload === 'string' ? payload : JSON.stringify(payload)
+    this.response.writeHead(status, {
+      'content-type': contentType,
+      'x-acs-request-id': this.requestId
+    })
+    this.response.end(text)
+  }
+
+  fault(error: ApiFault): void {
+    this.record.code = error.code
+    this.send(error.status, {
+      RequestId: this.requestId,
+      HostId: `ecs.${this.regionId}.aliyuncs.com`,
+      Code: error.code,
+      Message: error.message,
+      Recommend: `https://api.aliyun.com/troubleshoot?q=${error.code}&product=Ecs`
+    })
+  }
+}
+
+const SERVICE_UNAVAILABLE = (): ApiFault =>
+  fault(
+    503,
+    'ServiceUnavailable',
+    'The request has failed due to a temporary failure of the server.'
+  )
+
+/** Faults that strike before the request is applied; true when the answer is given. */
+function answerFaultBeforeApply(injected: Fault, reply: Reply, request: IncomingMessage): boolean {
+  switch (injected.kind) {
+    case 'throttle':
+      reply.fault(fault(400, 'Throttling.User', 'Request was denied due to user flow control.'))
+      return true
+    case 'http429':
+      reply.fault(fault(429, 'Throttling', 'Request was denied due to request throttling.'))
+      return true
+    case 'http503':
+      reply.fault(SERVICE_UNAVAILABLE())
+      return true
+    case 'forbidden':
+      reply.fault(
+        fault(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource.')
+      )
+      return true
+    case 'html502':
+      reply.send(
+        502,
+        '<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>',
+        'text/html'
+      )
+      return true
+    case 'reset':
+      reply.record.httpStatus = 0
+      request.socket.destroy()
+      return true
+    case 'malformed':
+      reply.send(200, 'upstream error: <!doctype html>')
+      return true
+  }
+  return false
+}
+
+function statusesOf(payload: unknown): string[] | undefined {
+  return (
+    payload as { ImagePipelineExecution?: { ImagePipelineExecutionSet: Array<{ Status: string }> } }
+  ).ImagePipelineExecution?.ImagePipelineExecutionSet.map((e) => e.Status)
 }

@@ -3,9 +3,16 @@
  * per execution: pipeline, region, execution, final status, image, duration,
  * message, and the timeline of statuses seen.
  */
-import { formatDuration } from './duration.js'
-import { isTerminal } from './status.js'
-import type { TimelineEntry } from './wait.js'
+import { formatDuration } from '../inputs/duration.js'
+import { isTerminal } from '../ecs/status.js'
+import type { TimelineEntry } from '../wait/wait.js'
+import type { Origin } from './context.js'
+
+const ORIGIN_WORDS: Record<Origin, string> = {
+  started: 'started',
+  attached: 'attached',
+  given: 'waited for'
+}
 
 export interface SummaryFacts {
   pipelineId?: string
@@ -16,8 +23,8 @@ export interface SummaryFacts {
   imageId?: string
   durationMs: number
   message?: string
-  /** What the step did: started, attached to, or waited for. */
-  mode: 'started' | 'attached' | 'waited for'
+  /** How the step came to this execution. */
+  origin: Origin
   note?: string
   timeline: TimelineEntry[]
 }
@@ -63,7 +70,7 @@ export function renderSummary(facts: SummaryFacts): string {
     '| --- | --- |',
     `| Pipeline | ${pipeline} |`,
     `| Region | ${cell(facts.regionId)} |`,
-    `| Execution | \`${facts.executionId}\` (${facts.mode}) |`,
+    `| Execution | \`${facts.executionId}\` (${ORIGIN_WORDS[facts.origin]}) |`,
     `| Status | ${cell(status)} |`,
     `| Image | ${facts.imageId ? `\`${facts.imageId}\`` : '–'} |`,
     `| Duration | ${formatDuration(facts.durationMs)} |`,

@@ -3,22 +3,29 @@
  * Installed before anything is started, so no signal finds Node's default
  * handler (which would exit at once, leaving a build just started unseen): the
  * wait stops, and the build this step guards is cancelled as soon as its ID is
- * known, even when the start was still in flight when the signal came.
+ * known, even when the start was still in flight when the signal came. It also
+ * keeps the step to one cancel request at a time, whatever asks for it.
  */
-import type { Log } from './clock.js'
+import type { CancelResult } from '../ecs/cancel.js'
+import type { Log } from '../log.js'
 
 export type Signals = Pick<NodeJS.Process, 'on' | 'off'>
+
+/** Requests a cancel within `budgetMs`; never rejects. */
+export type CancelRequest = (executionId: string, budgetMs: number) => Promise<CancelResult>
+
+/** How long a cancel may take when the run is being cancelled (the runner sends SIGTERM 7.5 s after SIGINT). */
+export const CANCEL_ON_SIGNAL_BUDGET_MS = 5_000
 
 export class RunCancellation {
   private readonly controller = new AbortController()
   private guarded?: string
-  private request?: Promise<string>
+  private request?: Promise<CancelResult>
 
   constructor(
     private readonly signals: Signals,
     private readonly log: Log,
-    /** Requests the cancel; resolves to what happened, in words; never rejects. */
-    private readonly cancel: (executionId: string) => Promise<string>
+    private readonly cancel: CancelRequest
   ) {
     signals.on('SIGINT', this.onSignal)
     signals.on('SIGTERM', this.onSignal)
@@ -35,11 +42,17 @@ export class RunCancellation {
   /** From now on a cancelled run cancels this execution; at once if the run is cancelled already. */
   guard(executionId: string): void {
     this.guarded = executionId
-    if (this.cancelled) this.request ??= this.cancel(executionId)
+    if (this.cancelled) this.cancelOnce(executionId, CANCEL_ON_SIGNAL_BUDGET_MS)
   }
 
-  /** What became of the guarded build, once the run was cancelled; undefined if none was guarded. */
-  outcome(): Promise<string> | undefined {
+  /** Cancels the execution unless a cancel is under way or done already: never two at once. */
+  cancelOnce(executionId: string, budgetMs: number): Promise<CancelResult> {
+    this.request ??= this.cancel(executionId, budgetMs)
+    return this.request
+  }
+
+  /** What became of the cancel, if one was requested. */
+  outcome(): Promise<CancelResult> | undefined {
     return this.request
   }
 
@@ -52,6 +65,6 @@ export class RunCancellation {
     if (this.cancelled) return
     this.log.info(`Received ${signal}: the workflow run is being cancelled.`)
     this.controller.abort()
-    if (this.guarded) this.request ??= this.cancel(this.guarded)
+    if (this.guarded) this.cancelOnce(this.guarded, CANCEL_ON_SIGNAL_BUDGET_MS)
   }
 }

@@ -3,11 +3,12 @@
  * defensively parsed results, ApiErrors that name the resource. It does not
  * retry: callers apply the retry policy (retry.ts) or their own (wait.ts).
  */
-import type { Log } from './clock.js'
-import { toApiError } from './errors.js'
-import { list, text } from './parse.js'
-import { createRpcClient, type CredentialSource } from './sdk.js'
-import type { Tag } from './tags.js'
+import type { Log } from '../log.js'
+import { toApiError } from '../api/errors.js'
+import { list, text } from '../api/parse.js'
+import { createRpcClient } from '../api/rpc.js'
+import type { CredentialProvider } from '../credentials/provider.js'
+import type { Tag } from '../inputs/tags.js'
 
 export const ECS_API_VERSION = '2014-05-26'
 
@@ -47,7 +48,7 @@ export interface EcsClientOptions {
   /** Host (and port), without scheme. */
   endpoint: string
   protocol: 'https' | 'http'
-  credential: CredentialSource
+  credential: CredentialProvider
   log: Log
   readTimeoutMs?: number
   connectTimeoutMs?: number
@@ -62,11 +63,7 @@ type Query = Record<string, string>
 
 export function createEcsClient(options: EcsClientOptions): EcsClient {
   const rpc = createRpcClient({ ...options, version: ECS_API_VERSION })
-  const call = (
-    action: string,
-    query: Query,
-    resource?: string
-  ): Promise<Record<string, unknown>> =>
+  const call: Call = (action, query, resource) =>
     rpc(action, { RegionId: options.regionId, ...query }, { resource })
 
   return {
@@ -112,25 +109,40 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
       )
     },
 
-    async findPipelines({ name, pipelineIds }) {
-      const found: Pipeline[] = []
-      let nextToken: string | undefined
-      do {
-        const query: Query = { MaxResults: '100' }
-        if (name) query.Name = name
-        pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id))
-        if (nextToken) query.NextToken = nextToken
-        const body = await call(
-          'DescribeImagePipelines',
-          query,
-          name ? `pipeline named "${name}"` : undefined
-        )
-        found.push(...parsePipelines(body))
-        nextToken = text(body.NextToken)
-      } while (nextToken)
-      return found
-    }
+    findPipelines: (params) => findPipelines(call, params)
   }
+}
+
+type Call = (action: string, query: Query, resource?: string) => Promise<Record<string, unknown>>
+
+/** Listings stop after this many pages, whatever NextToken says. */
+export const MAX_PAGES = 50
+
+/** Every page of DescribeImagePipelines, until no NextToken, a repeated one, or MAX_PAGES. */
+async function findPipelines(
+  call: Call,
+  { name, pipelineIds }: { name?: string; pipelineIds?: string[] }
+): Promise<Pipeline[]> {
+  const found: Pipeline[] = []
+  const tokens = new Set<string>()
+  let nextToken: string | undefined
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const query: Query = { MaxResults: '100' }
+    if (name) query.Name = name
+    pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id))
+    if (nextToken) query.NextToken = nextToken
+    const body = await call(
+      'DescribeImagePipelines',
+      query,
+      name ? `pipeline named "${name}"` : undefined
+    )
+    found.push(...parsePipelines(body))
+    nextToken = text(body.NextToken)
+    // A service that repeats a token would page for ever.
+    if (!nextToken || tokens.has(nextToken)) break
+    tokens.add(nextToken)
+  }
+  return found
 }
 
 export function parseExecutions(body: unknown): Execution[] {

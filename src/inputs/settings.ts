@@ -6,19 +6,16 @@
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { parseDuration } from './duration.js'
-import { InputError } from './errors.js'
-import { defaultEcsEndpoint } from './ecs.js'
+import { InputError } from '../api/errors.js'
+import { defaultEcsEndpoint } from '../ecs/client.js'
 import { parseTags, type Tag } from './tags.js'
-import { credentialSettings, type CredentialSettings } from './credential-settings.js'
-import { Inputs } from './input-names.js'
-
-export { Inputs }
-export type { CredentialSettings }
-export {
-  deriveSessionName,
-  MIN_SESSION_SECONDS,
-  MAX_SESSION_SECONDS
-} from './credential-settings.js'
+import {
+  CREDENTIAL_INPUTS,
+  type CredentialInputs,
+  credentialSettings,
+  type CredentialSettings
+} from './credentials.js'
+import { HISTORY_VARIABLE, Inputs } from '../constants.js'
 
 export interface Endpoint {
   /** Host, with `:port` when one was given. */
@@ -47,9 +44,6 @@ export interface Settings {
   /** Read this pipeline's recent build durations to poll sparsely until the end is near. */
   history: boolean
 }
-
-/** Not an input (SPEC.md fixes those): the environment variable that switches history off. */
-export const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY'
 
 export const MIN_POLL_INTERVAL_MS = 1000
 
@@ -167,13 +161,52 @@ export function deriveClientToken(env: Env, regionId: string, pipeline: string):
 }
 
 export function getSettings(env: Env = process.env): Settings {
+  const regionId = regionInput(env)
+  const target = targetInputs()
+  const credentialInputs: CredentialInputs = {}
+  for (const name of CREDENTIAL_INPUTS) credentialInputs[name] = optional(name)
+  return {
+    regionId,
+    ...target,
+    tags: parseTagsInput(core.getInput(Inputs.Tags)),
+    ...waitInputs(),
+    clientToken: checkClientToken(
+      optional(Inputs.ClientToken) ??
+        deriveClientToken(
+          env,
+          regionId,
+          target.pipelineId ?? target.pipelineName ?? target.executionId ?? ''
+        )
+    ),
+    endpoint: parseEndpoint(
+      Inputs.Endpoint,
+      optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)
+    ),
+    stsEndpoint: parseEndpoint(
+      Inputs.StsEndpoint,
+      optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'
+    ),
+    credentials: credentialSettings(credentialInputs, env),
+    history: parseBoolean(
+      `(environment variable) ${HISTORY_VARIABLE}`,
+      env[HISTORY_VARIABLE]?.trim() ?? '',
+      true
+    )
+  }
+}
+
+function regionInput(env: Env): string {
   const regionId = input(Inputs.RegionId) || env.ALIBABA_CLOUD_REGION_ID?.trim() || ''
   if (!regionId)
     throw new InputError(Inputs.RegionId, 'is required (or set ALIBABA_CLOUD_REGION_ID)')
   if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(regionId)) {
     throw new InputError(Inputs.RegionId, `"${regionId}" is not a region ID (e.g. cn-hangzhou)`)
   }
+  return regionId
+}
 
+/** What to build or follow: a pipeline by ID or name, or an existing execution. */
+function targetInputs(): Pick<Settings, 'pipelineId' | 'pipelineName' | 'executionId'> {
   const pipelineId = optional(Inputs.ImagePipelineId)
   const pipelineName = optional(Inputs.ImagePipelineName)
   const executionId = optional(Inputs.ExecutionId)
@@ -201,9 +234,23 @@ export function getSettings(env: Env = process.env): Settings {
       `"${executionId}" is not an execution ID (e.g. exec-5fb8facb8ed7427cxxxx)`
     )
   }
+  return { pipelineId, pipelineName, executionId }
+}
 
-  const tags = parseTagsInput(core.getInput(Inputs.Tags))
-  const wait = parseBoolean(Inputs.Wait, input(Inputs.Wait), true)
+type WaitSettings = Pick<
+  Settings,
+  | 'wait'
+  | 'timeoutMs'
+  | 'pollIntervalMs'
+  | 'maxPollIntervalMs'
+  | 'onTimeout'
+  | 'cancelOnJobCancel'
+  | 'ifRunning'
+  | 'allowPartialSuccess'
+>
+
+/** How to wait, and what the end means. */
+function waitInputs(): WaitSettings {
   const timeoutMs = durationInput(Inputs.Timeout, '60m')
   const pollIntervalMs = durationInput(Inputs.PollInterval, '10s')
   const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, '60s')
@@ -212,65 +259,18 @@ export function getSettings(env: Env = process.env): Settings {
   if (maxPollIntervalMs < pollIntervalMs) {
     throw new InputError(Inputs.MaxPollInterval, `must not be shorter than ${Inputs.PollInterval}`)
   }
-  const onTimeout = parseChoice(
-    Inputs.OnTimeout,
-    input(Inputs.OnTimeout),
-    ['cancel', 'leave'] as const,
-    'cancel'
-  )
-  const cancelOnJobCancel = parseBoolean(
-    Inputs.CancelOnJobCancel,
-    input(Inputs.CancelOnJobCancel),
-    true
-  )
-  const ifRunning = parseChoice(
-    Inputs.IfRunning,
-    input(Inputs.IfRunning),
-    ['fail', 'wait', 'attach'] as const,
-    'fail'
-  )
-  const allowPartialSuccess = parseBoolean(
-    Inputs.AllowPartialSuccess,
-    input(Inputs.AllowPartialSuccess),
-    false
-  )
-  const clientToken = checkClientToken(
-    optional(Inputs.ClientToken) ??
-      deriveClientToken(env, regionId, pipelineId ?? pipelineName ?? executionId ?? '')
-  )
-  const endpoint = parseEndpoint(
-    Inputs.Endpoint,
-    optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)
-  )
-  const stsEndpoint = parseEndpoint(
-    Inputs.StsEndpoint,
-    optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'
-  )
-  const credentials = credentialSettings(optional, env)
-  const history = parseBoolean(
-    `(environment variable) ${HISTORY_VARIABLE}`,
-    env[HISTORY_VARIABLE]?.trim() ?? '',
-    true
-  )
-
+  const choice = <T extends string>(name: string, choices: readonly T[]): T =>
+    parseChoice(name, input(name), choices, choices[0])
+  const flag = (name: string, fallback: boolean): boolean =>
+    parseBoolean(name, input(name), fallback)
   return {
-    regionId,
-    pipelineId,
-    pipelineName,
-    executionId,
-    tags,
-    wait,
+    wait: flag(Inputs.Wait, true),
     timeoutMs,
     pollIntervalMs,
     maxPollIntervalMs,
-    onTimeout,
-    cancelOnJobCancel,
-    ifRunning,
-    allowPartialSuccess,
-    clientToken,
-    endpoint,
-    stsEndpoint,
-    credentials,
-    history
+    onTimeout: choice(Inputs.OnTimeout, ['cancel', 'leave'] as const),
+    cancelOnJobCancel: flag(Inputs.CancelOnJobCancel, true),
+    ifRunning: choice(Inputs.IfRunning, ['fail', 'wait', 'attach'] as const),
+    allowPartialSuccess: flag(Inputs.AllowPartialSuccess, false)
   }
 }

@@ -5,22 +5,10 @@
  * every failure turned into an ApiError. Retry policy is ours (retry.ts).
  */
 import * as openapi from '@alicloud/openapi-client'
-import type { Log } from './clock.js'
+import type { Log } from '../log.js'
 import { toApiError } from './errors.js'
 import { record, text } from './parse.js'
-
-/** What the SDK needs to sign: static keys, or a provider that refreshes (oidc.ts). */
-export interface CredentialSource {
-  getCredential(): Promise<{
-    accessKeyId: string
-    accessKeySecret: string
-    securityToken?: string
-    type: string
-    providerName?: string
-  }>
-  /** Drop cached credentials the service has just refused as expired; false if nothing can be renewed. */
-  invalidate?(): boolean
-}
+import type { CredentialProvider } from '../credentials/provider.js'
 
 export interface RpcClientOptions {
   /** Host (and port), without scheme. */
@@ -28,7 +16,7 @@ export interface RpcClientOptions {
   protocol: 'https' | 'http'
   version: string
   /** Absent: anonymous calls only. */
-  credential?: CredentialSource
+  credential?: CredentialProvider
   regionId?: string
   log: Log
   readTimeoutMs?: number
@@ -56,7 +44,7 @@ const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExp
  * importing tea-util itself would bundle moment and moment-timezone (+300 KiB,
  * a slower start) for a data class.
  */
-interface Runtime {
+interface RuntimeOptions {
   autoretry: boolean
   maxAttempts: number
   readTimeout: number
@@ -67,7 +55,7 @@ type ClientClass = new (config: openapi.Config) => {
   callApi(
     params: openapi.Params,
     request: openapi.OpenApiRequest,
-    runtime: Runtime
+    runtime: RuntimeOptions
   ): Promise<unknown>
 }
 
@@ -81,7 +69,9 @@ function clientClass(): ClientClass {
   return typeof candidate === 'function' ? candidate : candidate.default
 }
 
-export function createRpcClient(options: RpcClientOptions): RpcCall {
+type Sdk = InstanceType<ClientClass>
+
+function createSdk(options: RpcClientOptions): { sdk: Sdk; runtime: RuntimeOptions } {
   const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS
   const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   const sdk = new (clientClass())(
@@ -97,47 +87,47 @@ export function createRpcClient(options: RpcClientOptions): RpcCall {
       userAgent: options.userAgent
     })
   )
-  const runtime: Runtime = {
-    autoretry: false,
-    maxAttempts: 1,
-    readTimeout,
-    connectTimeout
-  }
+  return { sdk, runtime: { autoretry: false, maxAttempts: 1, readTimeout, connectTimeout } }
+}
 
-  const once = async (
-    action: string,
-    params: Record<string, string>,
-    anonymous: boolean,
-    body: boolean
-  ): Promise<Record<string, unknown>> => {
-    const request = new openapi.OpenApiRequest(body ? { body: params } : { query: params })
-    const response = (await sdk.callApi(
-      new openapi.Params({
-        action,
-        version: options.version,
-        protocol: options.protocol.toUpperCase(),
-        pathname: '/',
-        method: 'POST',
-        authType: anonymous ? 'Anonymous' : 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json'
-      }),
-      request,
-      runtime
-    )) as { body?: unknown; statusCode?: number }
-    const result = record(response.body)
-    options.log.debug(
-      `← ${action} HTTP ${response.statusCode} RequestId ${text(result.RequestId) ?? '-'}`
-    )
-    return result
-  }
+/** One exchange through the SDK; the body, parsed. */
+async function callOnce(
+  { sdk, runtime }: { sdk: Sdk; runtime: RuntimeOptions },
+  options: RpcClientOptions,
+  action: string,
+  params: Record<string, string>,
+  { anonymous, body }: { anonymous: boolean; body: boolean }
+): Promise<Record<string, unknown>> {
+  const request = new openapi.OpenApiRequest(body ? { body: params } : { query: params })
+  const response = (await sdk.callApi(
+    new openapi.Params({
+      action,
+      version: options.version,
+      protocol: options.protocol.toUpperCase(),
+      pathname: '/',
+      method: 'POST',
+      authType: anonymous ? 'Anonymous' : 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json'
+    }),
+    request,
+    runtime
+  )) as { body?: unknown; statusCode?: number }
+  const result = record(response.body)
+  options.log.debug(
+    `← ${action} HTTP ${response.statusCode} RequestId ${text(result.RequestId) ?? '-'}`
+  )
+  return result
+}
 
+export function createRpcClient(options: RpcClientOptions): RpcCall {
+  const client = createSdk(options)
   return async (action, params, { resource, anonymous = false, body = false } = {}) => {
     options.log.debug(`→ ${action} ${body ? '(parameters in the body)' : JSON.stringify(params)}`)
     for (let renewed = false; ; renewed = true) {
       try {
-        return await once(action, params, anonymous, body)
+        return await callOnce(client, options, action, params, { anonymous, body })
       } catch (thrown) {
         const error = toApiError(action, thrown, resource)
         options.log.debug(

@@ -2,10 +2,10 @@
  * STS 2015-04-01 AssumeRoleWithOIDC: an anonymous RPC call (the OIDC token is
  * the proof), parameters in the form body so the token stays out of URLs.
  */
-import type { Log } from './clock.js'
-import { toApiError } from './errors.js'
-import { record, text } from './parse.js'
-import { createRpcClient } from './sdk.js'
+import type { Log } from '../log.js'
+import { toApiError } from '../api/errors.js'
+import { record, text } from '../api/parse.js'
+import { createRpcClient } from '../api/rpc.js'
 
 export const STS_API_VERSION = '2015-04-01'
 

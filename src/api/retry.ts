@@ -1,4 +1,5 @@
-import type { Clock, Log } from './clock.js'
+import type { Clock } from '../clock.js'
+import type { Log } from '../log.js'
 import { ApiError, toApiError } from './errors.js'
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Execution statuses, as listed on the DescribeImagePipelineExecutions page
- * (shared/api/DescribeImagePipelineExecutions.en.txt). A status we do not know
+ * (docs/api-notes.md). A status we do not know
  * is treated as running: the service may add phases, and a new phase must never
  * crash a wait for a build that is still going.
  */
@@ -22,9 +22,10 @@ export const TERMINAL_STATUSES = [
   'CANCELLED'
 ] as const
 
-export type Outcome = 'running' | 'success' | 'partial' | 'failed' | 'cancelled'
+/** What a status means for the step. */
+export type StatusClass = 'running' | 'success' | 'partial' | 'failed' | 'cancelled'
 
-const OUTCOMES: Record<string, Outcome> = {
+const CLASSES: Record<string, StatusClass> = {
   SUCCESS: 'success',
   PARTITION_SUCCESS: 'partial',
   FAILED: 'failed',
@@ -32,12 +33,12 @@ const OUTCOMES: Record<string, Outcome> = {
   CANCELLED: 'cancelled'
 }
 
-export function outcomeOf(status: string): Outcome {
-  return OUTCOMES[status] ?? 'running'
+export function classify(status: string): StatusClass {
+  return CLASSES[status] ?? 'running'
 }
 
 export function isTerminal(status: string): boolean {
-  return outcomeOf(status) !== 'running'
+  return classify(status) !== 'running'
 }
 
 export function isKnown(status: string): boolean {

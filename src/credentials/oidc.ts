@@ -3,11 +3,12 @@
  * ahead of their expiry with a fresh token, so a wait of several hours keeps
  * working whatever the session lifetime. Every secret obtained is masked first.
  */
-import type { Clock, Log } from './clock.js'
-import { formatDuration } from './duration.js'
-import { ApiError, describeError } from './errors.js'
-import { withRetry } from './retry.js'
-import type { CredentialSource } from './sdk.js'
+import type { Clock } from '../clock.js'
+import type { Log } from '../log.js'
+import { formatDuration } from '../inputs/duration.js'
+import { ApiError, describeError } from '../api/errors.js'
+import { withRetry } from '../api/retry.js'
+import type { CredentialProvider, Credentials } from './provider.js'
 import type { StsClient, StsCredentials } from './sts.js'
 
 export interface OidcProviderOptions {
@@ -30,14 +31,14 @@ export function renewAt(obtainedAt: number, expiresAt: number): number {
 
 const STS_RETRY_BUDGET_MS = 60_000
 
-export class OidcCredential implements CredentialSource {
+export class OidcCredentials implements CredentialProvider {
   private session?: StsCredentials & { obtainedAt: number }
   private renewing?: Promise<StsCredentials & { obtainedAt: number }>
   renewals = 0
 
   constructor(private readonly options: OidcProviderOptions) {}
 
-  async getCredential(): ReturnType<CredentialSource['getCredential']> {
+  async getCredential(): Promise<Credentials> {
     const { clock, log } = this.options
     const current = this.session
     if (!current || clock.now() >= renewAt(current.obtainedAt, current.expiresAt)) {

@@ -1,0 +1,341 @@
+/**
+ * The whole main step through its seam (fake clock, fake client, recorded
+ * outputs, state and summary): every row of the outcome table, each if-running
+ * mode, each cancel path. Hours of waiting take milliseconds.
+ */
+import { beforeEach, describe, expect, jest, test } from '@jest/globals'
+import { EventEmitter } from 'node:events'
+import { FakeClock, MemoryLog } from '../../__fixtures__/clock.js'
+import * as core from '../../__fixtures__/core.js'
+import { apiError, execution, FakeEcs } from '../../__fixtures__/fake-ecs.js'
+import { StaticCredentials } from '../../src/credentials/provider.js'
+import type { Signals } from '../../src/run/cancellation.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { run } = await import('../../src/main.js')
+
+const HOUR = 3_600_000
+const base = {
+  'region-id': 'cn-hangzhou',
+  'image-pipeline-id': 'ip-1',
+  'access-key-id': 'id',
+  'access-key-secret': 'sk',
+  'poll-interval': '10s'
+}
+
+interface Step {
+  ecs: FakeEcs
+  clock: FakeClock
+  log: MemoryLog
+  signals: EventEmitter
+  outputs: Record<string, string>
+  state: Record<string, string>
+  summaries: string[]
+  /** The step's failure, or undefined when it passed. */
+  failure?: string
+  spentMs: number
+}
+
+function setUp(): Omit<Step, 'failure' | 'spentMs'> {
+  return {
+    ecs: new FakeEcs(),
+    clock: new FakeClock(),
+    log: new MemoryLog(),
+    signals: new EventEmitter(),
+    outputs: {},
+    state: {},
+    summaries: []
+  }
+}
+
+async function step(
+  inputs: Record<string, string> = {},
+  prepare: (world: ReturnType<typeof setUp>) => void = () => undefined
+): Promise<Step> {
+  const world = setUp()
+  prepare(world)
+  core.setInputs({ ...base, ...inputs })
+  const began = world.clock.now()
+  await run({
+    clock: world.clock,
+    log: world.log,
+    env: {},
+    signals: world.signals as unknown as Signals,
+    state: { get: (name) => world.state[name] ?? '', set: (n, v) => (world.state[n] = v) },
+    setOutput: (name, value) => (world.outputs[name] = value),
+    writeSummary: async (markdown) => void world.summaries.push(markdown),
+    credentials: () => new StaticCredentials('id', 'sk'),
+    connect: () => world.ecs
+  })
+  const failed = core.setFailed.mock.calls.map(([message]) => String(message))
+  expect(failed.length).toBeLessThanOrEqual(1)
+  return { ...world, failure: failed[0], spentMs: world.clock.now() - began }
+}
+
+/** The new build goes through these statuses, one a poll. */
+function builds(...statuses: Array<string | [string, string]>) {
+  return (world: ReturnType<typeof setUp>) => {
+    world.ecs.polls.set(
+      'exec-new',
+      statuses.map((entry) => {
+        const [status, imageId] = Array.isArray(entry) ? entry : [entry, undefined]
+        return execution('exec-new', status, { imageId, message: `now ${status}` })
+      })
+    )
+  }
+}
+
+beforeEach(() => {
+  jest.clearAllMocks()
+})
+
+describe('the outcome table', () => {
+  test('SUCCESS: passes, with every output', async () => {
+    const { failure, outputs, state, summaries, log } = await step(
+      {},
+      builds('BUILDING', 'RELEASING', ['SUCCESS', 'm-1'])
+    )
+    expect(failure).toBeUndefined()
+    expect(outputs).toMatchObject({
+      'execution-id': 'exec-new',
+      'image-pipeline-id': 'ip-1',
+      status: 'SUCCESS',
+      'image-id': 'm-1',
+      message: 'now SUCCESS'
+    })
+    expect(Number(outputs['duration-seconds'])).toBeGreaterThan(0)
+    expect(state).toMatchObject({ 'execution-id': 'exec-new', guard: 'true', done: 'true' })
+    expect(summaries).toHaveLength(1)
+    expect(summaries[0]).toContain('golden')
+    expect(log.at('info').join('\n')).toContain('ended with SUCCESS')
+  })
+
+  test.each([
+    ['false', 'fails', true],
+    ['true', 'passes with a warning', false]
+  ])('PARTITION_SUCCESS, allow-partial-success %s: %s', async (allow, _what, fails) => {
+    const { failure, outputs, log } = await step(
+      { 'allow-partial-success': allow },
+      builds('BUILDING', ['PARTITION_SUCCESS', 'm-2'])
+    )
+    expect(outputs['image-id']).toBe('m-2')
+    expect(failure !== undefined).toBe(fails)
+    if (fails) expect(failure).toContain('allow-partial-success: true')
+    else expect(log.at('warning').join('\n')).toContain('PARTITION_SUCCESS')
+  })
+
+  test.each(['FAILED', 'TEST_FAILED', 'CANCELLED'])(
+    '%s: fails, naming the status and the message',
+    async (status) => {
+      const { failure, outputs, state, ecs } = await step({}, builds('BUILDING', status))
+      expect(failure).toContain(`ended with ${status}`)
+      expect(failure).toContain(`now ${status}`)
+      expect(outputs.status).toBe(status)
+      expect(state.done).toBe('true')
+      expect(ecs.count('cancel')).toBe(0)
+    }
+  )
+
+  test('a time-out cancels the build this step started, and says so', async () => {
+    const { failure, outputs, state, ecs, summaries, spentMs } = await step(
+      { timeout: '3h' },
+      builds('BUILDING')
+    )
+    expect(failure).toMatch(
+      /Timed out after 3h waiting for execution exec-new \(last status BUILDING\); a cancel was requested/
+    )
+    expect(outputs.status).toBe('BUILDING')
+    expect(ecs.count('cancel')).toBe(1)
+    expect(state.done).toBe('true')
+    expect(summaries[0]).toContain('Timed out')
+    expect(spentMs).toBeGreaterThanOrEqual(3 * HOUR)
+    expect(spentMs).toBeLessThan(3 * HOUR + 40_000)
+  })
+
+  test('a time-out under on-timeout: leave leaves it running', async () => {
+    const { failure, ecs, state } = await step(
+      { timeout: '1h', 'on-timeout': 'leave' },
+      builds('BUILDING')
+    )
+    expect(failure).toContain('left running (on-timeout: leave)')
+    expect(ecs.count('cancel')).toBe(0)
+    expect(state.done).toBe('true')
+  })
+
+  test('a time-out whose cancel fails leaves the backstop armed', async () => {
+    const { failure, state, ecs } = await step({ timeout: '1h' }, (world) => {
+      builds('BUILDING')(world)
+      world.ecs.cancels = [apiError('ServiceUnavailable', true)]
+    })
+    expect(failure).toContain('the cancel request failed')
+    expect(ecs.count('cancel')).toBeGreaterThan(1)
+    expect(state.done).toBeUndefined()
+    expect(state.guard).toBe('true')
+  })
+
+  test('an API error that retrying cannot fix fails at once with its code and RequestId', async () => {
+    const { failure, ecs, outputs } = await step({}, (world) => {
+      world.ecs.starts = [
+        apiError('InvalidImagePipeline.NotFound', false, 'StartImagePipelineExecution')
+      ]
+    })
+    expect(failure).toContain('InvalidImagePipeline.NotFound')
+    expect(failure).toContain('REQ-1')
+    expect(failure).toContain('check the image pipeline ID')
+    expect(ecs.count('start')).toBe(1)
+    expect(outputs['execution-id']).toBeUndefined()
+  })
+
+  test('bad input fails before any API call, naming the input', async () => {
+    const { failure, ecs, outputs } = await step({ 'on-timeout': 'maybe' })
+    expect(failure).toContain('Input "on-timeout"')
+    expect(ecs.calls).toEqual([])
+    expect(outputs).toEqual({})
+  })
+})
+
+describe('where the execution comes from', () => {
+  test('execution-id: waits for it, never starts or cancels, reports its pipeline', async () => {
+    const { failure, ecs, outputs, state } = await step(
+      { 'image-pipeline-id': '', 'execution-id': 'exec-old', timeout: '1h' },
+      (world) => world.ecs.polls.set('exec-old', [execution('exec-old', 'BUILDING')])
+    )
+    expect(failure).toContain('this step did not start it, so it was left running')
+    expect(ecs.count('start')).toBe(0)
+    expect(ecs.count('cancel')).toBe(0)
+    expect(outputs['image-pipeline-id']).toBe('ip-1')
+    expect(state.guard).toBeUndefined()
+  })
+
+  test('image-pipeline-name: resolved, and the ID is an output', async () => {
+    const { failure, ecs, outputs } = await step(
+      { 'image-pipeline-id': '', 'image-pipeline-name': 'golden' },
+      builds('SUCCESS')
+    )
+    expect(failure).toBeUndefined()
+    expect(outputs['image-pipeline-id']).toBe('ip-1')
+    expect(ecs.calls.find((call) => call.operation === 'start')?.params).toMatchObject({
+      pipelineId: 'ip-1'
+    })
+  })
+
+  test('wait: false returns at once with the execution ID, and the post step stands down', async () => {
+    const { failure, ecs, outputs, state } = await step({ wait: 'false' })
+    expect(failure).toBeUndefined()
+    expect(outputs['execution-id']).toBe('exec-new')
+    expect(ecs.count('get')).toBe(0)
+    expect(state.done).toBe('true')
+  })
+})
+
+describe('if-running', () => {
+  const busy = (world: ReturnType<typeof setUp>) => {
+    world.ecs.starts = [
+      apiError('InvalidImagePipeline.HasRunningExecution', false, 'StartImagePipelineExecution'),
+      'exec-new'
+    ]
+    world.ecs.listings = [[execution('exec-old', 'SUCCESS'), execution('exec-other', 'BUILDING')]]
+    world.ecs.polls.set('exec-other', [
+      execution('exec-other', 'BUILDING'),
+      execution('exec-other', 'SUCCESS')
+    ])
+    builds('SUCCESS')(world)
+  }
+
+  test('fail: names the running execution', async () => {
+    const { failure, ecs } = await step({}, busy)
+    expect(failure).toContain('already has a running execution exec-other (BUILDING)')
+    expect(ecs.count('start')).toBe(1)
+  })
+
+  test('attach: adopts it, and never cancels what it did not start', async () => {
+    const { failure, outputs, state, summaries } = await step({ 'if-running': 'attach' }, busy)
+    expect(failure).toBeUndefined()
+    expect(outputs['execution-id']).toBe('exec-other')
+    expect(state.guard).toBeUndefined()
+    expect(summaries[0]).toContain('(attached)')
+  })
+
+  test('wait: waits for it to end, then starts its own build', async () => {
+    const { failure, outputs, ecs } = await step({ 'if-running': 'wait' }, busy)
+    expect(failure).toBeUndefined()
+    expect(outputs['execution-id']).toBe('exec-new')
+    expect(ecs.count('start')).toBe(2)
+  })
+})
+
+describe('a cancelled run', () => {
+  const signalOnPoll =
+    (poll: number, signal = 'SIGINT') =>
+    (world: ReturnType<typeof setUp>) => {
+      builds('BUILDING')(world)
+      world.ecs.onCall = (operation, calls) => {
+        if (operation === 'get' && calls === poll) world.signals.emit(signal, signal)
+      }
+    }
+
+  test('while waiting: the guarded build is cancelled once, and the post step stands down', async () => {
+    const { failure, ecs, state, summaries } = await step({}, signalOnPoll(3))
+    expect(failure).toContain('The workflow run was cancelled while waiting for execution exec-new')
+    expect(failure).toContain('a cancel was requested')
+    expect(ecs.count('cancel')).toBe(1)
+    expect(state['cancel-requested']).toBe('true')
+    expect(state.done).toBe('true')
+    expect(summaries[0]).toContain('The workflow run was cancelled')
+  })
+
+  test('cancel-on-job-cancel: false leaves the build running', async () => {
+    const { failure, ecs, state } = await step({ 'cancel-on-job-cancel': 'false' }, signalOnPoll(2))
+    expect(failure).toContain('cancel-on-job-cancel is false')
+    expect(ecs.count('cancel')).toBe(0)
+    expect(state.guard).toBeUndefined()
+  })
+
+  test('during the start: the build is cancelled as soon as its ID is known', async () => {
+    const { failure, ecs } = await step({}, (world) => {
+      builds('BUILDING')(world)
+      world.ecs.onCall = (operation) => {
+        if (operation === 'start') world.signals.emit('SIGTERM', 'SIGTERM')
+      }
+    })
+    expect(failure).toContain('cancelled')
+    expect(ecs.count('cancel')).toBe(1)
+    expect(ecs.calls.find((call) => call.operation === 'cancel')?.params).toEqual({
+      executionId: 'exec-new'
+    })
+  })
+
+  test('a cancel that fails leaves the backstop armed', async () => {
+    const { ecs, state } = await step({}, (world) => {
+      signalOnPoll(2)(world)
+      world.ecs.cancels = [apiError('ServiceUnavailable', true)]
+    })
+    expect(ecs.count('cancel')).toBeGreaterThan(1)
+    expect(state.done).toBeUndefined()
+    expect(state['cancel-requested']).toBeUndefined()
+  })
+})
+
+describe('best-effort look-ups have budgets of their own', () => {
+  test('history that keeps failing is given up within its budget; the build still passes', async () => {
+    const { failure, ecs, log } = await step({}, (world) => {
+      builds('BUILDING', 'SUCCESS')(world)
+      world.ecs.history = [apiError('ServiceUnavailable', true)]
+    })
+    expect(failure).toBeUndefined()
+    const tries = ecs.calls.filter((call) => call.operation === 'list').length
+    expect(tries).toBeGreaterThan(1)
+    expect(tries).toBeLessThan(10)
+    expect(log.at('debug').join('\n')).toContain('History not read')
+  })
+
+  test('a pipeline name that cannot be read leaves the summary with the ID alone', async () => {
+    const { failure, ecs, summaries } = await step({}, (world) => {
+      builds('SUCCESS')(world)
+      world.ecs.pipelines = [apiError('Forbidden.RAM')]
+    })
+    expect(failure).toBeUndefined()
+    expect(ecs.count('find')).toBe(1)
+    expect(summaries[0]).toContain('| Pipeline | `ip-1` |')
+  })
+})

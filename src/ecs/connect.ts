@@ -1,0 +1,22 @@
+/** The ECS client for this run's settings (region, endpoint), signing with the given credentials. */
+import type { CredentialProvider } from '../credentials/provider.js'
+import type { Settings } from '../inputs/settings.js'
+import type { Log } from '../log.js'
+import { createEcsClient, type EcsClient } from './client.js'
+
+export const USER_AGENT = 'ecs-image-builder-action/1'
+
+export function connectEcs(
+  settings: Settings,
+  credentials: CredentialProvider,
+  log: Log
+): EcsClient {
+  return createEcsClient({
+    regionId: settings.regionId,
+    endpoint: settings.endpoint.host,
+    protocol: settings.endpoint.protocol,
+    credential: credentials,
+    log,
+    userAgent: USER_AGENT
+  })
+}

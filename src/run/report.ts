@@ -1,0 +1,81 @@
+/**
+ * The report phase: once the wait is over, cancel what is to be cancelled,
+ * settle the result (result.ts), and write it where users look: outputs, the
+ * job summary, the log, and the post step's state.
+ */
+import { describeError } from '../api/errors.js'
+import type { CancelResult } from '../ecs/cancel.js'
+import type { WaitResult } from '../wait/wait.js'
+import { type Run, StepFailure } from './context.js'
+import type { Chosen } from './execution.js'
+import { lookUpPipelineName } from './pipeline.js'
+import { cancelsAfterTimeout, decideResult, type StepResult } from './result.js'
+import { renderSummary, type SummaryFacts } from './summary.js'
+
+/** How long the cancel after a time-out may take. */
+export const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000
+
+export async function reportPhase(
+  run: Run,
+  chosen: Chosen,
+  knownPipelineId: string | undefined,
+  waited: WaitResult
+): Promise<void> {
+  const { settings, clock, outputs, startedAt } = run
+  const durationMs = clock.now() - startedAt
+  outputs.duration(durationMs)
+  const last = waited.execution
+  const pipelineId = knownPipelineId ?? last?.pipelineId
+  if (pipelineId && !knownPipelineId) outputs.pipeline(pipelineId)
+
+  const cancel = await cancelAfterWait(run, chosen, waited)
+  const result = decideResult(
+    { ...chosen, end: waited.end, execution: last, durationMs, cancel },
+    settings
+  )
+  // The summary names the pipeline; on a cancelled run, no time is spent on that.
+  const pipelineName =
+    settings.pipelineName ??
+    (pipelineId && waited.end !== 'aborted' ? await lookUpPipelineName(run, pipelineId) : undefined)
+  await writeSummary(run, {
+    pipelineId,
+    pipelineName,
+    regionId: settings.regionId,
+    executionId: chosen.executionId,
+    status: last?.status,
+    imageId: last?.imageId,
+    durationMs,
+    message: last?.message,
+    origin: chosen.origin,
+    note: result.note,
+    timeline: waited.timeline
+  })
+  conclude(run, result)
+}
+
+/** The cancel a time-out calls for, or the one a cancelled run already asked for. */
+async function cancelAfterWait(
+  { settings, cancellation }: Run,
+  chosen: Chosen,
+  waited: WaitResult
+): Promise<CancelResult | undefined> {
+  if (waited.end === 'timed_out' && cancelsAfterTimeout(chosen.origin, settings))
+    return cancellation.cancelOnce(chosen.executionId, CANCEL_AFTER_TIMEOUT_BUDGET_MS)
+  if (waited.end === 'aborted') return cancellation.outcome()
+  return undefined
+}
+
+function conclude({ log, state }: Run, result: StepResult): void {
+  if (result.done) state.done()
+  if (!result.passed) throw new StepFailure(result.message)
+  if (result.warning) log.warning(result.message)
+  else log.info(result.message)
+}
+
+async function writeSummary(run: Run, facts: SummaryFacts): Promise<void> {
+  try {
+    await run.writeSummary(renderSummary(facts))
+  } catch (error) {
+    run.log.warning(`Could not write the job summary: ${describeError(error)}`)
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The main step, as phases in the order they happen:
+ * settings → credentials → pipeline → execution → wait → report.
+ */
+import { describeCredentials, maskSecrets } from '../credentials/factory.js'
+import type { CredentialProvider } from '../credentials/provider.js'
+import { cancelExecution } from '../ecs/cancel.js'
+import { withPolicy } from '../ecs/policy.js'
+import { getSettings, type Settings } from '../inputs/settings.js'
+import { PostStepState } from '../state.js'
+import { RunCancellation } from './cancellation.js'
+import type { Dependencies, Run } from './context.js'
+import { executionPhase } from './execution.js'
+import { StepOutputs } from './outputs.js'
+import { pipelinePhase } from './pipeline.js'
+import { reportPhase } from './report.js'
+import { waitPhase } from './waiting.js'
+
+export async function runMainStep(deps: Dependencies): Promise<void> {
+  const settings = settingsPhase(deps)
+  const credentials = await credentialsPhase(settings, deps)
+  const startedAt = deps.clock.now()
+  const deadline = startedAt + settings.timeoutMs
+  const { clock, log } = deps
+  const client = deps.connect(settings, credentials, log)
+  const state = new PostStepState(deps.state)
+  const cancellation = new RunCancellation(deps.signals, log, async (executionId, budgetMs) => {
+    const cancel = await cancelExecution(client, executionId, { clock, log, budgetMs })
+    // At once: the step may be killed before it reports.
+    if (cancel.settled) state.cancelRequested()
+    return cancel
+  })
+  try {
+    const ecs = withPolicy(client, {
+      clock,
+      log,
+      deadline,
+      signal: cancellation.signal
+    })
+    const run: Run = {
+      settings,
+      ecs,
+      clock,
+      log,
+      outputs: new StepOutputs(deps.setOutput),
+      state,
+      cancellation,
+      writeSummary: deps.writeSummary,
+      startedAt,
+      deadline
+    }
+    await buildPhases(run)
+  } finally {
+    cancellation.dispose()
+  }
+}
+
+async function buildPhases(run: Run): Promise<void> {
+  const pipelineId = await pipelinePhase(run)
+  const chosen = await executionPhase(run, pipelineId)
+  if (!run.settings.wait) {
+    run.log.info(
+      `wait is false: execution ${chosen.executionId} goes on without this step. Wait for it in a later step with execution-id: ${chosen.executionId}`
+    )
+    run.state.done()
+    return
+  }
+  const waited = await waitPhase(run, chosen, pipelineId)
+  await reportPhase(run, chosen, pipelineId, waited)
+}
+
+/** Every input, validated before any request; every secret masked before anything is logged. */
+function settingsPhase(deps: Dependencies): Settings {
+  const settings = getSettings(deps.env)
+  maskSecrets(settings.credentials)
+  deps.log.info(
+    `Region ${settings.regionId}, endpoint ${settings.endpoint.protocol}://${settings.endpoint.host}, credentials: ${describeCredentials(settings.credentials)}`
+  )
+  return settings
+}
+
+async function credentialsPhase(
+  settings: Settings,
+  deps: Dependencies
+): Promise<CredentialProvider> {
+  const credentials = deps.credentials(settings, deps.log, deps.clock)
+  if (settings.credentials.kind === 'oidc') {
+    // Assume the role before anything else, so a trust-policy problem is the first thing reported.
+    await deps.log.group('Assuming the RAM role with OIDC', () => credentials.getCredential())
+  }
+  return credentials
+}

@@ -1,0 +1,31 @@
+/** The wait phase: history first (when it can help), then the wait loop, outputs refreshed as it goes. */
+import { waitForExecution, type WaitResult } from '../wait/wait.js'
+import type { Run } from './context.js'
+import type { Chosen } from './execution.js'
+import { readHistory } from './history.js'
+
+export async function waitPhase(
+  run: Run,
+  { executionId }: Chosen,
+  pipelineId: string | undefined
+): Promise<WaitResult> {
+  const { settings, ecs, clock, log, outputs, cancellation, startedAt, deadline } = run
+  const expectedEnd =
+    settings.history && pipelineId && !cancellation.cancelled
+      ? await readHistory(run, pipelineId, executionId)
+      : undefined
+  return log.group(`Waiting for execution ${executionId}`, () =>
+    waitForExecution({
+      // The loop makes one attempt a poll: a failed poll is retried at the next one.
+      api: ecs.with({ maxAttempts: 1 }),
+      executionId,
+      clock,
+      log,
+      deadline,
+      startedAt,
+      schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs, expectedEnd },
+      signal: cancellation.signal,
+      onPoll: (execution) => outputs.progress(execution, clock.now() - startedAt)
+    })
+  )
+}

@@ -1,0 +1,176 @@
+/**
+ * The wait loop. It receives its client, clock and log, so tests drive hours of
+ * polling with a fake clock. It never throws for a transient failure (a poll that
+ * hit throttling or a 5xx is just a poll without news), never sleeps past the
+ * deadline, and returns 'timed_out' or 'aborted' instead of throwing.
+ */
+import type { Clock } from '../clock.js'
+import type { Log } from '../log.js'
+import { formatDuration } from '../inputs/duration.js'
+import type { EcsClient, Execution } from '../ecs/client.js'
+import { ApiError, toApiError } from '../api/errors.js'
+import { nextPollDelay, type PollState, type ScheduleOptions, untilDeadline } from './schedule.js'
+import { isKnown, isTerminal } from '../ecs/status.js'
+
+export interface TimelineEntry {
+  status: string
+  /** When this status was first seen. */
+  since: number
+  /** When the next status was first seen, or the wait ended. */
+  until: number
+}
+
+export interface WaitOptions {
+  api: Pick<EcsClient, 'getExecution'>
+  executionId: string
+  clock: Clock
+  log: Log
+  /** Epoch ms: the wait ends here, after one last poll. */
+  deadline: number
+  /** Epoch ms the wait (or the execution) started; elapsed times count from it. */
+  startedAt: number
+  schedule: ScheduleOptions
+  signal?: AbortSignal
+  random?: () => number
+  /** How long an execution may stay invisible after its start before it counts as missing. */
+  visibilityGraceMs?: number
+  /** Called on every poll that sees the execution (the caller refreshes its outputs). */
+  onPoll?: (execution: Execution) => void
+}
+
+/** How a wait ended: the execution ended, the deadline came, or the run was cancelled. */
+export type WaitEnd = 'ended' | 'timed_out' | 'aborted'
+
+export interface WaitResult {
+  end: WaitEnd
+  execution?: Execution
+  timeline: TimelineEntry[]
+  polls: number
+  failedPolls: number
+}
+
+export const DEFAULT_VISIBILITY_GRACE_MS = 60_000
+const OPERATION = 'DescribeImagePipelineExecutions'
+
+export async function waitForExecution(options: WaitOptions): Promise<WaitResult> {
+  const { clock, log, deadline, signal } = options
+  const random = options.random ?? Math.random
+  const wait = new Wait(options)
+  for (;;) {
+    if (signal?.aborted) return wait.finish('aborted')
+    if (await wait.poll()) return wait.finish('ended')
+    const now = clock.now()
+    if (now >= deadline) return wait.finish('timed_out')
+    const state = wait.state
+    const delay = untilDeadline(nextPollDelay(state, options.schedule, random), now, deadline)
+    state.previousDelayMs = delay
+    log.debug(
+      `next poll in ${(delay / 1000).toFixed(1)}s${state.throttled ? ' (slowed down after throttling)' : ''}`
+    )
+    await clock.sleep(delay, signal)
+  }
+}
+
+/** What one wait has seen so far. */
+class Wait {
+  readonly state: PollState = { unchangedPolls: 0, throttled: false }
+  private readonly timeline: TimelineEntry[] = []
+  private readonly warned = new Set<string>()
+  private readonly grace: number
+  private last?: Execution
+  private polls = 0
+  private failedPolls = 0
+
+  constructor(private readonly options: WaitOptions) {
+    this.grace = options.visibilityGraceMs ?? DEFAULT_VISIBILITY_GRACE_MS
+  }
+
+  /** One poll; true when the execution has ended. Throws only what retrying cannot fix. */
+  async poll(): Promise<boolean> {
+    const { api, executionId } = this.options
+    this.state.throttled = false
+    this.polls++
+    try {
+      const execution = await api.getExecution({ executionId })
+      if (!execution) {
+        this.notVisible()
+        return false
+      }
+      this.seen(execution)
+      return isTerminal(execution.status)
+    } catch (thrown) {
+      const error = toApiError(OPERATION, thrown, `execution ${executionId}`)
+      if (!error.transient) throw error
+      this.failedPolls++
+      this.state.throttled = error.throttled
+      this.options.log.debug(
+        `poll ${this.polls} failed with ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${this.failedPolls} at the next poll`
+      )
+      return false
+    }
+  }
+
+  finish(end: WaitEnd): WaitResult {
+    const at = this.options.clock.now()
+    if (this.timeline.length) this.timeline[this.timeline.length - 1].until = at
+    this.options.log.debug(`wait ${end} after ${this.polls} poll(s), ${this.failedPolls} retried`)
+    return {
+      end,
+      execution: this.last,
+      timeline: this.timeline,
+      polls: this.polls,
+      failedPolls: this.failedPolls
+    }
+  }
+
+  /** Right after a start the execution may not be listed yet: a normal, short-lived state (docs/api-notes.md). */
+  private notVisible(): void {
+    const { clock, executionId, startedAt, log } = this.options
+    const waited = clock.now() - startedAt
+    if (waited > this.grace) {
+      throw new ApiError({
+        operation: OPERATION,
+        code: 'InvalidExecution.NotFound',
+        message: `execution ${executionId} is not listed ${formatDuration(waited)} after the wait began; check execution-id and region-id`,
+        resource: `execution ${executionId}`,
+        transient: false,
+        throttled: false
+      })
+    }
+    log.debug(`poll ${this.polls}: execution ${executionId} not visible yet`)
+    this.state.unchangedPolls++
+  }
+
+  private seen(execution: Execution): void {
+    const { clock, startedAt, log } = this.options
+    const now = clock.now()
+    if (execution.status !== this.last?.status) {
+      this.changed(execution, now)
+    } else {
+      this.state.unchangedPolls++
+      log.debug(`poll ${this.polls}: ${execution.status}`)
+    }
+    this.last = execution
+    this.options.onPoll?.(execution)
+    this.state.status = execution.status
+    // Since the execution's own start when the service says (an attached build began earlier).
+    const created = Date.parse(execution.creationTime ?? '')
+    this.state.elapsedMs = now - (Number.isFinite(created) && created <= now ? created : startedAt)
+  }
+
+  private changed(execution: Execution, now: number): void {
+    const { executionId, startedAt, log } = this.options
+    if (this.timeline.length) this.timeline[this.timeline.length - 1].until = now
+    this.timeline.push({ status: execution.status, since: now, until: now })
+    this.state.unchangedPolls = 0
+    log.info(
+      `[${formatDuration(now - startedAt)}] ${execution.status}${execution.message ? `: ${execution.message}` : ''}`
+    )
+    if (!isKnown(execution.status) && !this.warned.has(execution.status)) {
+      this.warned.add(execution.status)
+      log.warning(
+        `Execution ${executionId} reports a status this action does not know, "${execution.status}"; it is treated as still running.`
+      )
+    }
+  }
+}
