@@ -25,9 +25,9 @@ export class FakeEcs implements EcsClient {
   starts: Array<Answer<string>> = ['exec-new']
   /** Polls of an execution ID, in order. */
   polls = new Map<string, Array<Answer<Execution | undefined>>>()
-  /** listExecutions without a status filter (if-running's look-up). */
+  /** listExecutions of running executions (if-running's look-up). */
   listings: Array<Answer<Execution[]>> = [[]]
-  /** listExecutions with a status filter (history). */
+  /** listExecutions of successful executions (history). */
   history: Array<Answer<Execution[]>> = [[]]
   pipelines: Array<Answer<Pipeline[]>> = [[{ pipelineId: 'ip-1', name: 'golden' }]]
   cancels: Array<Answer<void>> = [undefined]
@@ -47,7 +47,11 @@ export class FakeEcs implements EcsClient {
   }
 
   async listExecutions(params: Parameters<EcsClient['listExecutions']>[0]): Promise<Execution[]> {
-    return this.answer('list', params, params.statuses?.length ? this.history : this.listings)
+    return this.answer(
+      'list',
+      params,
+      params.statuses?.includes('SUCCESS') ? this.history : this.listings
+    )
   }
 
   async cancelExecution(params: { executionId: string }): Promise<void> {

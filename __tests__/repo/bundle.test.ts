@@ -42,3 +42,19 @@ describe('dist/ without undici', () => {
     expect(() => new ProxyAgent()).toThrow(/getAgentDispatcher\(\) is not available/)
   })
 })
+
+describe("the vendor's SDKs are test oracles, never bundled", () => {
+  const marker = 'describeImagePipelineExecutionsWithOptions'
+
+  test('the marker is really in @alicloud/ecs20140526', () => {
+    const sdk = readFileSync(
+      join(ROOT, 'node_modules/@alicloud/ecs20140526/dist/client.js'),
+      'utf8'
+    )
+    expect(sdk).toContain(marker)
+  })
+
+  test.each(bundles)('%s holds none of it', (bundle) => {
+    expect(readFileSync(join(ROOT, bundle), 'utf8').includes(marker)).toBe(false)
+  })
+})

@@ -107,3 +107,43 @@ test('an ApiError passes through unchanged', () => {
   const original = toApiError('X', sdkError(400, 'Y'))
   expect(toApiError('Z', original)).toBe(original)
 })
+
+test("an unparsable body is never quoted: the parser's words may hold a secret", () => {
+  const thrown = new SyntaxError(`Unexpected token 'S', "SecretTok3n-abcdef" is not valid JSON`)
+  const error = toApiError('AssumeRoleWithOIDC', thrown)
+  expect(error.code).toBe('UnparsableResponse')
+  expect(error.transient).toBe(true)
+  expect(error.message).not.toContain('SecretTok3n')
+})
+
+test.each([
+  'Throttling.Concurrent',
+  'Throttling.User',
+  'Flow.Throttling',
+  'ServiceUnavailable.Throttling'
+])('any code containing Throttling is throttling, and transient: %s', (code) => {
+  const error = toApiError('Op', { data: { Code: code, Message: 'slow down', statusCode: 400 } })
+  expect(error.throttled).toBe(true)
+  expect(error.transient).toBe(true)
+})
+
+test('Recommend and AccessDeniedDetail are in the error: what a policy fix needs', () => {
+  const error = toApiError('StartImagePipelineExecution', {
+    data: {
+      Code: 'Forbidden.RAM',
+      Message: 'User not authorized to operate on the specified resource.',
+      RequestId: 'REQ-9',
+      Recommend: 'https://api.aliyun.com/troubleshoot?q=Forbidden.RAM',
+      AccessDeniedDetail: {
+        AuthAction: 'ecs:StartImagePipelineExecution',
+        AuthPrincipalDisplayName: 'ci-role',
+        NoPermissionType: 'ImplicitDeny'
+      },
+      statusCode: 403
+    }
+  })
+  expect(error.message).toContain('Denied: AuthAction=ecs:StartImagePipelineExecution')
+  expect(error.message).toContain('NoPermissionType=ImplicitDeny')
+  expect(error.message).toContain('Recommend: https://api.aliyun.com/troubleshoot?q=Forbidden.RAM')
+  expect(error.message).toContain('RequestId: REQ-9')
+})

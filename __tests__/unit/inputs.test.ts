@@ -44,7 +44,8 @@ test('defaults', () => {
     cancelOnJobCancel: true,
     ifRunning: 'fail',
     allowPartialSuccess: false,
-    endpoint: { host: 'ecs.cn-hangzhou.aliyuncs.com', protocol: 'https' },
+    // The vendor's endpoint data names this host for cn-hangzhou (src/ecs/endpoints.ts).
+    endpoint: { host: 'ecs-cn-hangzhou.aliyuncs.com', protocol: 'https' },
     stsEndpoint: { host: 'sts.aliyuncs.com', protocol: 'https' },
     credentials: {
       kind: 'static',
@@ -212,7 +213,20 @@ describe('bad input names the input', () => {
     ['client-token', { 'client-token': 'tökén' }, /ASCII/],
     ['endpoint', { endpoint: 'http://ecs.example.com' }, /loopback/],
     ['endpoint', { endpoint: 'http://10.0.0.1:80' }, /loopback/],
-    ['endpoint', { endpoint: 'ftp://x/y' }, /not a host/],
+    ['endpoint', { endpoint: 'ftp://x/y' }, /must use https/],
+    ['endpoint', { endpoint: 'https://ecs.example.com/path' }, /no path, query or fragment/],
+    ['endpoint', { endpoint: 'ecs.example.com?x=1' }, /no path, query or fragment/],
+    // A user-info prefix made the old check read the host as [::1] (issue: loopback bypass).
+    ['endpoint', { endpoint: 'http://[::1]@127.0.0.2:8080' }, /user info/],
+    ['endpoint', { endpoint: 'http://localhost@evil.invalid' }, /user info/],
+    ['sts-endpoint', { 'sts-endpoint': 'http://[::1]@sts.attacker.invalid' }, /user info/],
+    ['region-id', { 'region-id': 'cn-hangzhou\n::warning::x' }, /control character/],
+    ['image-pipeline-id', { 'image-pipeline-id': 'ip-1\rX' }, /control character/],
+    ['tags', { tags: 'a=1\u0007' }, /control character other than a line break/],
+    ['timeout', { timeout: '9'.repeat(400) }, /too long a duration/],
+    ['timeout', { timeout: '121h' }, /longer than the limit, 120h/],
+    ['poll-interval', { 'poll-interval': '600h' }, /longer than the limit, 1h/],
+    ['max-poll-interval', { 'max-poll-interval': '61m' }, /longer than the limit, 1h/],
     ['sts-endpoint', { 'sts-endpoint': 'http://sts.aliyuncs.com' }, /loopback/],
     ['access-key-secret', { 'access-key-secret': '' }, /is required with access-key-id/],
     ['access-key-id', { 'access-key-id': '' }, /is required with access-key-secret/],
@@ -231,6 +245,26 @@ describe('bad input names the input', () => {
       'role-to-assume',
       { 'access-key-id': '', 'access-key-secret': '', ...oidc, 'role-to-assume': 'ci' },
       /not a RAM role ARN/
+    ],
+    [
+      'role-to-assume',
+      {
+        'access-key-id': '',
+        'access-key-secret': '',
+        ...oidc,
+        'role-to-assume': 'acs:ram::1:role/ci ::warning::x'
+      },
+      /not a RAM role ARN/
+    ],
+    [
+      'role-to-assume',
+      {
+        'access-key-id': '',
+        'access-key-secret': '',
+        ...oidc,
+        'role-to-assume': 'acs:ram::1:role/ci\n::warning::x'
+      },
+      /control character/
     ],
     [
       'role-session-name',

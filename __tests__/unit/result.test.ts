@@ -129,3 +129,19 @@ test.each<[Origin, 'cancel' | 'leave', boolean]>([
 ])('a time-out cancels: %s under on-timeout %s → %s', (origin, onTimeout, cancels) => {
   expect(cancelsAfterTimeout(origin, { ...settings, onTimeout })).toBe(cancels)
 })
+
+test('a failed build with no Message reports its ErrorCode and ErrorInfo', () => {
+  const result = decideResult(
+    ending('ended', 'FAILED', {
+      execution: execution('exec-1', 'FAILED', {
+        errorCode: 'InvalidInstanceType.NotFound',
+        errorInfo: 'The instance type ecs.g7.large is not available.'
+      })
+    }),
+    settings
+  )
+  expect(result.passed).toBe(false)
+  expect(result.message).toContain(
+    '(error: InvalidInstanceType.NotFound: The instance type ecs.g7.large is not available.)'
+  )
+})

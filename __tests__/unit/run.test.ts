@@ -339,3 +339,99 @@ describe('best-effort look-ups have budgets of their own', () => {
     expect(summaries[0]).toContain('| Pipeline | `ip-1` |')
   })
 })
+
+describe('bounded, whatever the API does', () => {
+  const busyButEnded = (world: ReturnType<typeof setUp>) => {
+    // The listing keeps showing the old build running; a look-up by ID says it ended.
+    world.ecs.starts = [
+      apiError('InvalidImagePipeline.HasRunningExecution', false, 'StartImagePipelineExecution')
+    ]
+    world.ecs.listings = [[execution('exec-old', 'BUILDING')]]
+    world.ecs.polls.set('exec-old', [execution('exec-old', 'SUCCESS')])
+  }
+
+  test('if-running: wait against a stale listing keeps to the poll schedule and the deadline', async () => {
+    const { failure, ecs, spentMs } = await step(
+      { 'if-running': 'wait', timeout: '5m', 'poll-interval': '10s' },
+      busyButEnded
+    )
+    expect(failure).toContain('Timed out waiting for')
+    expect(failure).toContain('nothing was started')
+    expect(ecs.count('start')).toBeLessThanOrEqual(31)
+    expect(spentMs).toBeLessThanOrEqual(5 * 60_000)
+    // Every start after a wait has a token of its own, derived from the first.
+    const tokens = ecs.calls
+      .filter((call) => call.operation === 'start')
+      .map((call) => (call.params as { clientToken: string }).clientToken)
+    expect(new Set(tokens).size).toBe(tokens.length)
+    expect(tokens[1]).toMatch(/^gha-local-1-[0-9a-f]+-w1$/)
+    for (const token of tokens) expect(token.length).toBeLessThanOrEqual(64)
+  })
+
+  test('a poll error that retrying cannot fix ends the wait as a time-out does', async () => {
+    const { failure, ecs, state } = await step({}, (world) => {
+      world.ecs.polls.set('exec-new', [
+        execution('exec-new', 'BUILDING'),
+        apiError('Forbidden.RAM', false, 'DescribeImagePipelineExecutions')
+      ])
+    })
+    expect(failure).toContain('Polling execution exec-new failed')
+    expect(failure).toContain('Forbidden.RAM')
+    expect(failure).toContain('a cancel was requested')
+    expect(ecs.count('cancel')).toBe(1)
+    expect(state.done).toBe('true')
+  })
+
+  test('... and under on-timeout: leave, the build is left running', async () => {
+    const { failure, ecs } = await step({ 'on-timeout': 'leave' }, (world) => {
+      world.ecs.polls.set('exec-new', [apiError('Forbidden.RAM', false)])
+    })
+    expect(failure).toContain('left running (on-timeout: leave)')
+    expect(ecs.count('cancel')).toBe(0)
+  })
+
+  test('a start that keeps failing with 5xx stops after a bounded number of attempts', async () => {
+    const { failure, ecs, spentMs } = await step({ timeout: '1h' }, (world) => {
+      world.ecs.starts = [apiError('ServiceUnavailable', true, 'StartImagePipelineExecution')]
+    })
+    expect(ecs.count('start')).toBe(6)
+    expect(failure).toContain('6 attempts over')
+    expect(failure).toContain('6× ServiceUnavailable')
+    expect(spentMs).toBeLessThan(2 * 60_000)
+  })
+
+  test('a run cancelled while no start attempt can reach the service stops at once', async () => {
+    const { failure, ecs, spentMs } = await step({}, (world) => {
+      world.ecs.starts = [apiError('ECONNREFUSED', true, 'StartImagePipelineExecution')]
+      world.ecs.onCall = (operation, calls) => {
+        if (operation === 'start' && calls === 2) world.signals.emit('SIGINT', 'SIGINT')
+      }
+    })
+    expect(failure).toContain('no attempt reached the service, so nothing was started')
+    expect(ecs.count('start')).toBe(2)
+    expect(ecs.count('cancel')).toBe(0)
+    expect(spentMs).toBeLessThan(5_000)
+  })
+
+  test('wait: false, run cancelled during the start: the build is cancelled, the step fails', async () => {
+    const { failure, ecs, state } = await step({ wait: 'false' }, (world) => {
+      world.ecs.onCall = (operation) => {
+        if (operation === 'start') world.signals.emit('SIGINT', 'SIGINT')
+      }
+    })
+    expect(failure).toContain('was cancelled while execution exec-new was starting')
+    expect(ecs.count('cancel')).toBe(1)
+    expect(state.done).toBe('true')
+  })
+
+  test('outputs follow every poll: a time-out still reports the image and the last message', async () => {
+    const { outputs } = await step({ timeout: '1h' }, (world) => {
+      world.ecs.polls.set('exec-new', [
+        execution('exec-new', 'BUILDING', { message: 'first' }),
+        execution('exec-new', 'BUILDING', { message: 'second', imageId: 'm-9' })
+      ])
+    })
+    expect(outputs.message).toBe('second')
+    expect(outputs['image-id']).toBe('m-9')
+  })
+})

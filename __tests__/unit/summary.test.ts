@@ -1,5 +1,6 @@
 import { expect, test } from '@jest/globals'
-import { cell, renderSummary, type SummaryFacts } from '../../src/run/summary.js'
+import { renderSummary, type SummaryFacts } from '../../src/run/summary.js'
+import { forSummary as cell } from '../../src/untrusted.js'
 
 const t0 = Date.UTC(2026, 10, 23, 8, 0, 0)
 const facts: SummaryFacts = {
@@ -32,7 +33,7 @@ test('a full summary', () => {
       '| Status | SUCCESS |',
       '| Image | `m-abc` |',
       '| Duration | 1h 2m 3s |',
-      '| Message | done \\| ok |',
+      '| Message | done &#124; ok |',
       '',
       '| Status | Seen from | Lasted |',
       '| --- | --- | --- |',
@@ -72,6 +73,6 @@ test.each([
 })
 
 test('cells cannot inject markup or break the table', () => {
-  expect(cell('<script>a|b</script>\nnext')).toBe('&lt;script&gt;a\\|b&lt;/script&gt;<br>next')
+  expect(cell('<script>a|b</script>\nnext')).toBe('&lt;script&gt;a&#124;b&lt;/script&gt;<br>next')
   expect(cell(undefined)).toBe('–')
 })

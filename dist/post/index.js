@@ -3553,7 +3553,7 @@ exports.Params = exports.OpenApiRequest = exports.Config = exports.GlobalParamet
  * @remarks
  * This is for OpenApi SDK
  */
-const tea_util_1 = __importDefault(__nccwpck_require__(5579));
+const tea_util_1 = __importDefault(__nccwpck_require__(5129));
 const credentials_1 = __importStar(__nccwpck_require__(477)), $Credential = credentials_1;
 const openapi_util_1 = __importDefault(__nccwpck_require__(2879));
 const $SPI = __importStar(__nccwpck_require__(2757));
@@ -4916,313 +4916,6 @@ exports["default"] = Client;
 
 /***/ }),
 
-/***/ 5579:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    Object.defineProperty(o, k2, { enumerable: true, get: function() { return m[k]; } });
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || function (mod) {
-    if (mod && mod.__esModule) return mod;
-    var result = {};
-    if (mod != null) for (var k in mod) if (k !== "default" && Object.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
-    __setModuleDefault(result, mod);
-    return result;
-};
-var __importDefault = (this && this.__importDefault) || function (mod) {
-    return (mod && mod.__esModule) ? mod : { "default": mod };
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RuntimeOptions = exports.ExtendsParameters = void 0;
-const stream_1 = __nccwpck_require__(2203);
-const $tea = __importStar(__nccwpck_require__(4671));
-const kitx = __importStar(__nccwpck_require__(4108));
-const querystring_1 = __importDefault(__nccwpck_require__(3480));
-const os_1 = __nccwpck_require__(857);
-const DEFAULT_USER_AGENT = `AlibabaCloud (${os_1.platform()}; ${os_1.arch()}) Node.js/${process.version} Core/1.0.1 TeaDSL/1`;
-class ExtendsParameters extends $tea.Model {
-    constructor(map) {
-        super(map);
-    }
-    static names() {
-        return {
-            headers: 'headers',
-            queries: 'queries',
-        };
-    }
-    static types() {
-        return {
-            headers: { 'type': 'map', 'keyType': 'string', 'valueType': 'string' },
-            queries: { 'type': 'map', 'keyType': 'string', 'valueType': 'string' },
-        };
-    }
-}
-exports.ExtendsParameters = ExtendsParameters;
-class RuntimeOptions extends $tea.Model {
-    constructor(map) {
-        super(map);
-    }
-    static names() {
-        return {
-            autoretry: 'autoretry',
-            ignoreSSL: 'ignoreSSL',
-            key: 'key',
-            cert: 'cert',
-            ca: 'ca',
-            maxAttempts: 'max_attempts',
-            backoffPolicy: 'backoff_policy',
-            backoffPeriod: 'backoff_period',
-            readTimeout: 'readTimeout',
-            connectTimeout: 'connectTimeout',
-            httpProxy: 'httpProxy',
-            httpsProxy: 'httpsProxy',
-            noProxy: 'noProxy',
-            maxIdleConns: 'maxIdleConns',
-            keepAlive: 'keepAlive',
-            extendsParameters: 'extendsParameters',
-        };
-    }
-    static types() {
-        return {
-            autoretry: 'boolean',
-            ignoreSSL: 'boolean',
-            key: 'string',
-            cert: 'string',
-            ca: 'string',
-            maxAttempts: 'number',
-            backoffPolicy: 'string',
-            backoffPeriod: 'number',
-            readTimeout: 'number',
-            connectTimeout: 'number',
-            httpProxy: 'string',
-            httpsProxy: 'string',
-            noProxy: 'string',
-            maxIdleConns: 'number',
-            keepAlive: 'boolean',
-            extendsParameters: ExtendsParameters,
-        };
-    }
-}
-exports.RuntimeOptions = RuntimeOptions;
-function read(readable) {
-    return new Promise((resolve, reject) => {
-        let onData, onError, onEnd;
-        var cleanup = function () {
-            // cleanup
-            readable.removeListener('error', onError);
-            readable.removeListener('data', onData);
-            readable.removeListener('end', onEnd);
-        };
-        var bufs = [];
-        var size = 0;
-        onData = function (buf) {
-            bufs.push(buf);
-            size += buf.length;
-        };
-        onError = function (err) {
-            cleanup();
-            reject(err);
-        };
-        onEnd = function () {
-            cleanup();
-            resolve(Buffer.concat(bufs, size));
-        };
-        readable.on('error', onError);
-        readable.on('data', onData);
-        readable.on('end', onEnd);
-    });
-}
-class Client {
-    static toString(buff) {
-        return buff.toString();
-    }
-    static parseJSON(text) {
-        return JSON.parse(text);
-    }
-    static async readAsBytes(stream) {
-        return await read(stream);
-    }
-    static async readAsString(stream) {
-        let buff = await Client.readAsBytes(stream);
-        return Client.toString(buff);
-    }
-    static async readAsJSON(stream) {
-        return Client.parseJSON(await Client.readAsString(stream));
-    }
-    static getNonce() {
-        return kitx.makeNonce();
-    }
-    static getDateUTCString() {
-        const now = new Date();
-        return now.toUTCString();
-    }
-    static defaultString(real, defaultValue) {
-        return real || defaultValue;
-    }
-    static defaultNumber(real, defaultValue) {
-        return real || defaultValue;
-    }
-    static toFormString(val) {
-        return querystring_1.default.stringify(val);
-    }
-    static toJSONString(val) {
-        if (typeof val === 'string') {
-            return val;
-        }
-        return JSON.stringify(val);
-    }
-    static toBytes(val) {
-        return Buffer.from(val);
-    }
-    static empty(val) {
-        return !val;
-    }
-    static equalString(val1, val2) {
-        return val1 === val2;
-    }
-    static equalNumber(val1, val2) {
-        return val1 === val2;
-    }
-    static isUnset(value) {
-        if (typeof value === 'undefined') {
-            return true;
-        }
-        if (value === null) {
-            return true;
-        }
-        return false;
-    }
-    static stringifyMapValue(m) {
-        if (!m) {
-            return m;
-        }
-        const result = {};
-        for (const [key, value] of Object.entries(m)) {
-            if (typeof value === 'undefined' || value === null) {
-                continue;
-            }
-            result[key] = String(value);
-        }
-        return result;
-    }
-    static anyifyMapValue(m) {
-        return m;
-    }
-    static assertAsBoolean(value) {
-        if (typeof value === 'boolean') {
-            return value;
-        }
-        throw new Error(`The value is not a boolean`);
-    }
-    static assertAsString(value) {
-        if (typeof value === 'string') {
-            return value;
-        }
-        throw new Error(`The value is not a string`);
-    }
-    static assertAsNumber(value) {
-        if (typeof value === 'number') {
-            return value;
-        }
-        throw new Error(`The value is not a number`);
-    }
-    /**
-     * Assert a value, if it is a integer, return it, otherwise throws
-     * @return the integer value
-     */
-    static assertAsInteger(value) {
-        if (Number.isInteger(value)) {
-            return value;
-        }
-        throw new Error(`The value is not a int number`);
-    }
-    static assertAsMap(value) {
-        if (value && typeof value === 'object' && !Array.isArray(value)) {
-            return value;
-        }
-        throw new Error(`The value is not a object`);
-    }
-    static assertAsArray(value) {
-        if (Array.isArray(value)) {
-            return value;
-        }
-        throw new Error(`The value is not array`);
-    }
-    static assertAsBytes(value) {
-        if (Buffer.isBuffer(value)) {
-            return value;
-        }
-        throw new Error(`The value is not bytes`);
-    }
-    static getUserAgent(userAgent) {
-        if (!userAgent || !userAgent.length) {
-            return DEFAULT_USER_AGENT;
-        }
-        return DEFAULT_USER_AGENT + " " + userAgent;
-    }
-    static is2xx(code) {
-        return code >= 200 && code < 300;
-    }
-    static is3xx(code) {
-        return code >= 300 && code < 400;
-    }
-    static is4xx(code) {
-        return code >= 400 && code < 500;
-    }
-    static is5xx(code) {
-        return code >= 500 && code < 600;
-    }
-    static validateModel(m) {
-    }
-    static toMap(inputModel) {
-        return $tea.toMap(inputModel);
-    }
-    static async sleep(millisecond) {
-        return new Promise(resolve => {
-            setTimeout(() => {
-                resolve();
-            }, millisecond);
-        });
-    }
-    static toArray(input) {
-        if (!(input instanceof Array)) {
-            return null;
-        }
-        let ret = [];
-        input.forEach((model) => {
-            if (!model) {
-                return;
-            }
-            ret.push($tea.toMap(model));
-        });
-        return ret;
-    }
-    /**
-     * Assert a value, if it is a readable, return it, otherwise throws
-     * @return the readable value
-     */
-    static assertAsReadable(value) {
-        if (value instanceof stream_1.Readable) {
-            return value;
-        }
-        throw new Error(`The value is not a readable`);
-    }
-}
-exports["default"] = Client;
-//# sourceMappingURL=client.js.map
-
-/***/ }),
-
 /***/ 2879:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -5255,7 +4948,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
  * This is for OpenApi Util
  */
 const $tea = __importStar(__nccwpck_require__(4671));
-const tea_util_1 = __importDefault(__nccwpck_require__(9860));
+const tea_util_1 = __importDefault(__nccwpck_require__(5129));
 const kitx_1 = __importDefault(__nccwpck_require__(4108));
 const querystring_1 = __importDefault(__nccwpck_require__(3480));
 const crypto_1 = __importDefault(__nccwpck_require__(6982));
@@ -5765,313 +5458,6 @@ class Client {
             return flatMap;
         }
         return object;
-    }
-}
-exports["default"] = Client;
-//# sourceMappingURL=client.js.map
-
-/***/ }),
-
-/***/ 9860:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    Object.defineProperty(o, k2, { enumerable: true, get: function() { return m[k]; } });
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || function (mod) {
-    if (mod && mod.__esModule) return mod;
-    var result = {};
-    if (mod != null) for (var k in mod) if (k !== "default" && Object.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
-    __setModuleDefault(result, mod);
-    return result;
-};
-var __importDefault = (this && this.__importDefault) || function (mod) {
-    return (mod && mod.__esModule) ? mod : { "default": mod };
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RuntimeOptions = exports.ExtendsParameters = void 0;
-const stream_1 = __nccwpck_require__(2203);
-const $tea = __importStar(__nccwpck_require__(4671));
-const kitx = __importStar(__nccwpck_require__(4108));
-const querystring_1 = __importDefault(__nccwpck_require__(3480));
-const os_1 = __nccwpck_require__(857);
-const DEFAULT_USER_AGENT = `AlibabaCloud (${os_1.platform()}; ${os_1.arch()}) Node.js/${process.version} Core/1.0.1 TeaDSL/1`;
-class ExtendsParameters extends $tea.Model {
-    constructor(map) {
-        super(map);
-    }
-    static names() {
-        return {
-            headers: 'headers',
-            queries: 'queries',
-        };
-    }
-    static types() {
-        return {
-            headers: { 'type': 'map', 'keyType': 'string', 'valueType': 'string' },
-            queries: { 'type': 'map', 'keyType': 'string', 'valueType': 'string' },
-        };
-    }
-}
-exports.ExtendsParameters = ExtendsParameters;
-class RuntimeOptions extends $tea.Model {
-    constructor(map) {
-        super(map);
-    }
-    static names() {
-        return {
-            autoretry: 'autoretry',
-            ignoreSSL: 'ignoreSSL',
-            key: 'key',
-            cert: 'cert',
-            ca: 'ca',
-            maxAttempts: 'max_attempts',
-            backoffPolicy: 'backoff_policy',
-            backoffPeriod: 'backoff_period',
-            readTimeout: 'readTimeout',
-            connectTimeout: 'connectTimeout',
-            httpProxy: 'httpProxy',
-            httpsProxy: 'httpsProxy',
-            noProxy: 'noProxy',
-            maxIdleConns: 'maxIdleConns',
-            keepAlive: 'keepAlive',
-            extendsParameters: 'extendsParameters',
-        };
-    }
-    static types() {
-        return {
-            autoretry: 'boolean',
-            ignoreSSL: 'boolean',
-            key: 'string',
-            cert: 'string',
-            ca: 'string',
-            maxAttempts: 'number',
-            backoffPolicy: 'string',
-            backoffPeriod: 'number',
-            readTimeout: 'number',
-            connectTimeout: 'number',
-            httpProxy: 'string',
-            httpsProxy: 'string',
-            noProxy: 'string',
-            maxIdleConns: 'number',
-            keepAlive: 'boolean',
-            extendsParameters: ExtendsParameters,
-        };
-    }
-}
-exports.RuntimeOptions = RuntimeOptions;
-function read(readable) {
-    return new Promise((resolve, reject) => {
-        let onData, onError, onEnd;
-        var cleanup = function () {
-            // cleanup
-            readable.removeListener('error', onError);
-            readable.removeListener('data', onData);
-            readable.removeListener('end', onEnd);
-        };
-        var bufs = [];
-        var size = 0;
-        onData = function (buf) {
-            bufs.push(buf);
-            size += buf.length;
-        };
-        onError = function (err) {
-            cleanup();
-            reject(err);
-        };
-        onEnd = function () {
-            cleanup();
-            resolve(Buffer.concat(bufs, size));
-        };
-        readable.on('error', onError);
-        readable.on('data', onData);
-        readable.on('end', onEnd);
-    });
-}
-class Client {
-    static toString(buff) {
-        return buff.toString();
-    }
-    static parseJSON(text) {
-        return JSON.parse(text);
-    }
-    static async readAsBytes(stream) {
-        return await read(stream);
-    }
-    static async readAsString(stream) {
-        let buff = await Client.readAsBytes(stream);
-        return Client.toString(buff);
-    }
-    static async readAsJSON(stream) {
-        return Client.parseJSON(await Client.readAsString(stream));
-    }
-    static getNonce() {
-        return kitx.makeNonce();
-    }
-    static getDateUTCString() {
-        const now = new Date();
-        return now.toUTCString();
-    }
-    static defaultString(real, defaultValue) {
-        return real || defaultValue;
-    }
-    static defaultNumber(real, defaultValue) {
-        return real || defaultValue;
-    }
-    static toFormString(val) {
-        return querystring_1.default.stringify(val);
-    }
-    static toJSONString(val) {
-        if (typeof val === 'string') {
-            return val;
-        }
-        return JSON.stringify(val);
-    }
-    static toBytes(val) {
-        return Buffer.from(val);
-    }
-    static empty(val) {
-        return !val;
-    }
-    static equalString(val1, val2) {
-        return val1 === val2;
-    }
-    static equalNumber(val1, val2) {
-        return val1 === val2;
-    }
-    static isUnset(value) {
-        if (typeof value === 'undefined') {
-            return true;
-        }
-        if (value === null) {
-            return true;
-        }
-        return false;
-    }
-    static stringifyMapValue(m) {
-        if (!m) {
-            return m;
-        }
-        const result = {};
-        for (const [key, value] of Object.entries(m)) {
-            if (typeof value === 'undefined' || value === null) {
-                continue;
-            }
-            result[key] = String(value);
-        }
-        return result;
-    }
-    static anyifyMapValue(m) {
-        return m;
-    }
-    static assertAsBoolean(value) {
-        if (typeof value === 'boolean') {
-            return value;
-        }
-        throw new Error(`The value is not a boolean`);
-    }
-    static assertAsString(value) {
-        if (typeof value === 'string') {
-            return value;
-        }
-        throw new Error(`The value is not a string`);
-    }
-    static assertAsNumber(value) {
-        if (typeof value === 'number') {
-            return value;
-        }
-        throw new Error(`The value is not a number`);
-    }
-    /**
-     * Assert a value, if it is a integer, return it, otherwise throws
-     * @return the integer value
-     */
-    static assertAsInteger(value) {
-        if (Number.isInteger(value)) {
-            return value;
-        }
-        throw new Error(`The value is not a int number`);
-    }
-    static assertAsMap(value) {
-        if (value && typeof value === 'object' && !Array.isArray(value)) {
-            return value;
-        }
-        throw new Error(`The value is not a object`);
-    }
-    static assertAsArray(value) {
-        if (Array.isArray(value)) {
-            return value;
-        }
-        throw new Error(`The value is not array`);
-    }
-    static assertAsBytes(value) {
-        if (Buffer.isBuffer(value)) {
-            return value;
-        }
-        throw new Error(`The value is not bytes`);
-    }
-    static getUserAgent(userAgent) {
-        if (!userAgent || !userAgent.length) {
-            return DEFAULT_USER_AGENT;
-        }
-        return DEFAULT_USER_AGENT + " " + userAgent;
-    }
-    static is2xx(code) {
-        return code >= 200 && code < 300;
-    }
-    static is3xx(code) {
-        return code >= 300 && code < 400;
-    }
-    static is4xx(code) {
-        return code >= 400 && code < 500;
-    }
-    static is5xx(code) {
-        return code >= 500 && code < 600;
-    }
-    static validateModel(m) {
-    }
-    static toMap(inputModel) {
-        return $tea.toMap(inputModel);
-    }
-    static async sleep(millisecond) {
-        return new Promise(resolve => {
-            setTimeout(() => {
-                resolve();
-            }, millisecond);
-        });
-    }
-    static toArray(input) {
-        if (!(input instanceof Array)) {
-            return null;
-        }
-        let ret = [];
-        input.forEach((model) => {
-            if (!model) {
-                return;
-            }
-            ret.push($tea.toMap(model));
-        });
-        return ret;
-    }
-    /**
-     * Assert a value, if it is a readable, return it, otherwise throws
-     * @return the readable value
-     */
-    static assertAsReadable(value) {
-        if (value instanceof stream_1.Readable) {
-            return value;
-        }
-        throw new Error(`The value is not a readable`);
     }
 }
 exports["default"] = Client;
@@ -6605,6 +5991,313 @@ function isRetryable(err) {
 }
 exports.isRetryable = isRetryable;
 //# sourceMappingURL=tea.js.map
+
+/***/ }),
+
+/***/ 5129:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    Object.defineProperty(o, k2, { enumerable: true, get: function() { return m[k]; } });
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || function (mod) {
+    if (mod && mod.__esModule) return mod;
+    var result = {};
+    if (mod != null) for (var k in mod) if (k !== "default" && Object.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+    __setModuleDefault(result, mod);
+    return result;
+};
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RuntimeOptions = exports.ExtendsParameters = void 0;
+const stream_1 = __nccwpck_require__(2203);
+const $tea = __importStar(__nccwpck_require__(4671));
+const kitx = __importStar(__nccwpck_require__(4108));
+const querystring_1 = __importDefault(__nccwpck_require__(3480));
+const os_1 = __nccwpck_require__(857);
+const DEFAULT_USER_AGENT = `AlibabaCloud (${os_1.platform()}; ${os_1.arch()}) Node.js/${process.version} Core/1.0.1 TeaDSL/1`;
+class ExtendsParameters extends $tea.Model {
+    constructor(map) {
+        super(map);
+    }
+    static names() {
+        return {
+            headers: 'headers',
+            queries: 'queries',
+        };
+    }
+    static types() {
+        return {
+            headers: { 'type': 'map', 'keyType': 'string', 'valueType': 'string' },
+            queries: { 'type': 'map', 'keyType': 'string', 'valueType': 'string' },
+        };
+    }
+}
+exports.ExtendsParameters = ExtendsParameters;
+class RuntimeOptions extends $tea.Model {
+    constructor(map) {
+        super(map);
+    }
+    static names() {
+        return {
+            autoretry: 'autoretry',
+            ignoreSSL: 'ignoreSSL',
+            key: 'key',
+            cert: 'cert',
+            ca: 'ca',
+            maxAttempts: 'max_attempts',
+            backoffPolicy: 'backoff_policy',
+            backoffPeriod: 'backoff_period',
+            readTimeout: 'readTimeout',
+            connectTimeout: 'connectTimeout',
+            httpProxy: 'httpProxy',
+            httpsProxy: 'httpsProxy',
+            noProxy: 'noProxy',
+            maxIdleConns: 'maxIdleConns',
+            keepAlive: 'keepAlive',
+            extendsParameters: 'extendsParameters',
+        };
+    }
+    static types() {
+        return {
+            autoretry: 'boolean',
+            ignoreSSL: 'boolean',
+            key: 'string',
+            cert: 'string',
+            ca: 'string',
+            maxAttempts: 'number',
+            backoffPolicy: 'string',
+            backoffPeriod: 'number',
+            readTimeout: 'number',
+            connectTimeout: 'number',
+            httpProxy: 'string',
+            httpsProxy: 'string',
+            noProxy: 'string',
+            maxIdleConns: 'number',
+            keepAlive: 'boolean',
+            extendsParameters: ExtendsParameters,
+        };
+    }
+}
+exports.RuntimeOptions = RuntimeOptions;
+function read(readable) {
+    return new Promise((resolve, reject) => {
+        let onData, onError, onEnd;
+        var cleanup = function () {
+            // cleanup
+            readable.removeListener('error', onError);
+            readable.removeListener('data', onData);
+            readable.removeListener('end', onEnd);
+        };
+        var bufs = [];
+        var size = 0;
+        onData = function (buf) {
+            bufs.push(buf);
+            size += buf.length;
+        };
+        onError = function (err) {
+            cleanup();
+            reject(err);
+        };
+        onEnd = function () {
+            cleanup();
+            resolve(Buffer.concat(bufs, size));
+        };
+        readable.on('error', onError);
+        readable.on('data', onData);
+        readable.on('end', onEnd);
+    });
+}
+class Client {
+    static toString(buff) {
+        return buff.toString();
+    }
+    static parseJSON(text) {
+        return JSON.parse(text);
+    }
+    static async readAsBytes(stream) {
+        return await read(stream);
+    }
+    static async readAsString(stream) {
+        let buff = await Client.readAsBytes(stream);
+        return Client.toString(buff);
+    }
+    static async readAsJSON(stream) {
+        return Client.parseJSON(await Client.readAsString(stream));
+    }
+    static getNonce() {
+        return kitx.makeNonce();
+    }
+    static getDateUTCString() {
+        const now = new Date();
+        return now.toUTCString();
+    }
+    static defaultString(real, defaultValue) {
+        return real || defaultValue;
+    }
+    static defaultNumber(real, defaultValue) {
+        return real || defaultValue;
+    }
+    static toFormString(val) {
+        return querystring_1.default.stringify(val);
+    }
+    static toJSONString(val) {
+        if (typeof val === 'string') {
+            return val;
+        }
+        return JSON.stringify(val);
+    }
+    static toBytes(val) {
+        return Buffer.from(val);
+    }
+    static empty(val) {
+        return !val;
+    }
+    static equalString(val1, val2) {
+        return val1 === val2;
+    }
+    static equalNumber(val1, val2) {
+        return val1 === val2;
+    }
+    static isUnset(value) {
+        if (typeof value === 'undefined') {
+            return true;
+        }
+        if (value === null) {
+            return true;
+        }
+        return false;
+    }
+    static stringifyMapValue(m) {
+        if (!m) {
+            return m;
+        }
+        const result = {};
+        for (const [key, value] of Object.entries(m)) {
+            if (typeof value === 'undefined' || value === null) {
+                continue;
+            }
+            result[key] = String(value);
+        }
+        return result;
+    }
+    static anyifyMapValue(m) {
+        return m;
+    }
+    static assertAsBoolean(value) {
+        if (typeof value === 'boolean') {
+            return value;
+        }
+        throw new Error(`The value is not a boolean`);
+    }
+    static assertAsString(value) {
+        if (typeof value === 'string') {
+            return value;
+        }
+        throw new Error(`The value is not a string`);
+    }
+    static assertAsNumber(value) {
+        if (typeof value === 'number') {
+            return value;
+        }
+        throw new Error(`The value is not a number`);
+    }
+    /**
+     * Assert a value, if it is a integer, return it, otherwise throws
+     * @return the integer value
+     */
+    static assertAsInteger(value) {
+        if (Number.isInteger(value)) {
+            return value;
+        }
+        throw new Error(`The value is not a int number`);
+    }
+    static assertAsMap(value) {
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+            return value;
+        }
+        throw new Error(`The value is not a object`);
+    }
+    static assertAsArray(value) {
+        if (Array.isArray(value)) {
+            return value;
+        }
+        throw new Error(`The value is not array`);
+    }
+    static assertAsBytes(value) {
+        if (Buffer.isBuffer(value)) {
+            return value;
+        }
+        throw new Error(`The value is not bytes`);
+    }
+    static getUserAgent(userAgent) {
+        if (!userAgent || !userAgent.length) {
+            return DEFAULT_USER_AGENT;
+        }
+        return DEFAULT_USER_AGENT + " " + userAgent;
+    }
+    static is2xx(code) {
+        return code >= 200 && code < 300;
+    }
+    static is3xx(code) {
+        return code >= 300 && code < 400;
+    }
+    static is4xx(code) {
+        return code >= 400 && code < 500;
+    }
+    static is5xx(code) {
+        return code >= 500 && code < 600;
+    }
+    static validateModel(m) {
+    }
+    static toMap(inputModel) {
+        return $tea.toMap(inputModel);
+    }
+    static async sleep(millisecond) {
+        return new Promise(resolve => {
+            setTimeout(() => {
+                resolve();
+            }, millisecond);
+        });
+    }
+    static toArray(input) {
+        if (!(input instanceof Array)) {
+            return null;
+        }
+        let ret = [];
+        input.forEach((model) => {
+            if (!model) {
+                return;
+            }
+            ret.push($tea.toMap(model));
+        });
+        return ret;
+    }
+    /**
+     * Assert a value, if it is a readable, return it, otherwise throws
+     * @return the readable value
+     */
+    static assertAsReadable(value) {
+        if (value instanceof stream_1.Readable) {
+            return value;
+        }
+        throw new Error(`The value is not a readable`);
+    }
+}
+exports["default"] = Client;
+//# sourceMappingURL=client.js.map
 
 /***/ }),
 
@@ -15984,7 +15677,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9015);
+/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5076);
 
 await (0,_post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 
@@ -15993,7 +15686,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9015:
+/***/ 5076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19000,7 +18693,7 @@ function parseDuration(text) {
     if (input === '')
         throw new Error('is empty');
     if (/^\d+(\.\d+)?$/.test(input))
-        return Math.round(Number(input) * 1000);
+        return finite(text, Math.round(Number(input) * 1000));
     let total = 0;
     let seen = 0;
     PART.lastIndex = 0;
@@ -19019,7 +18712,13 @@ function parseDuration(text) {
     }
     if (seen === 0)
         throw new Error(`"${text}" is not a duration`);
-    return Math.round(total);
+    return finite(text, Math.round(total));
+}
+/** A 400-digit number parses as Infinity: too long, not a silent forever. */
+function finite(text, ms) {
+    if (!Number.isSafeInteger(ms))
+        throw new Error(`"${text}" is too long a duration`);
+    return ms;
 }
 /** `3723000` → `1h 2m 3s`; used in logs, errors and the summary. */
 function formatDuration(ms) {
@@ -19109,6 +18808,8 @@ class ApiError extends Error {
     requestId;
     statusCode;
     resource;
+    recommend;
+    accessDeniedDetail;
     transient;
     throttled;
     constructor(details) {
@@ -19116,7 +18817,9 @@ class ApiError extends Error {
         const parts = [
             `${details.operation}${details.resource ? ` (${details.resource})` : ''} failed: ${details.code}: ${details.message}`,
             details.requestId ? ` (RequestId: ${details.requestId})` : '',
-            hint ? `. Check: ${hint}` : ''
+            details.accessDeniedDetail ? `. Denied: ${details.accessDeniedDetail}` : '',
+            hint ? `. Check: ${hint}` : '',
+            details.recommend ? `. Recommend: ${details.recommend}` : ''
         ];
         super(parts.join(''));
         this.name = 'ApiError';
@@ -19126,17 +18829,16 @@ class ApiError extends Error {
         this.requestId = details.requestId;
         this.statusCode = details.statusCode;
         this.resource = details.resource;
+        this.recommend = details.recommend;
+        this.accessDeniedDetail = details.accessDeniedDetail;
         this.transient = details.transient;
         this.throttled = details.throttled;
     }
 }
-const THROTTLING_CODES = new Set([
-    'Throttling',
-    'Throttling.User',
-    'Throttling.Api',
-    'Rejected.Throttling',
-    'ServiceUnavailable.Throttling'
-]);
+/** Throttling by pattern: any code that says so (Throttling.User, Throttling.Concurrent, …). */
+function isThrottling(code, statusCode) {
+    return /Throttling/i.test(code) || statusCode === 429;
+}
 const TRANSIENT_CODES = new Set([
     'ServiceUnavailable',
     'InternalError',
@@ -19147,6 +18849,7 @@ const TRANSIENT_CODES = new Set([
     'IdempotentProcessing'
 ]);
 const NETWORK_CODES = new Set([
+    'ENOTFOUND',
     'ECONNRESET',
     'ECONNREFUSED',
     'ECONNABORTED',
@@ -19157,6 +18860,28 @@ const NETWORK_CODES = new Set([
     'EHOSTUNREACH',
     'UND_ERR_SOCKET'
 ]);
+/** An answer that parsed but lacks what it must hold: worth a retry (a proxy's page, a cut body). */
+function unparsable(operation, what, resource) {
+    return new ApiError({
+        operation,
+        code: 'UnparsableResponse',
+        message: what,
+        resource,
+        transient: true,
+        throttled: false
+    });
+}
+/** An answer whose content breaks the API's own rules (an ID that is not an ID): refused. */
+function malformed(operation, what, resource) {
+    return new ApiError({
+        operation,
+        code: 'MalformedResponse',
+        message: what,
+        resource,
+        transient: false,
+        throttled: false
+    });
+}
 /** Turns whatever the SDK or the socket threw into an ApiError, classified. */
 function toApiError(operation, error, resource) {
     if (error instanceof ApiError)
@@ -19166,13 +18891,15 @@ function toApiError(operation, error, resource) {
     if (data && (data.Code || data.statusCode)) {
         const code = String(data.Code ?? raw.code ?? `HTTP${data.statusCode}`);
         const statusCode = Number(data.statusCode ?? raw.statusCode) || undefined;
-        const throttled = THROTTLING_CODES.has(code) || statusCode === 429;
+        const throttled = isThrottling(code, statusCode);
         const transient = throttled || TRANSIENT_CODES.has(code) || (statusCode !== undefined && statusCode >= 500);
         return new ApiError({
             operation,
             code,
             message: String(data.Message ?? raw.message ?? ''),
             requestId: data.RequestId ? String(data.RequestId) : undefined,
+            recommend: data.Recommend ? String(data.Recommend) : undefined,
+            accessDeniedDetail: deniedDetail(data.AccessDeniedDetail ?? raw.accessDeniedDetail),
             statusCode,
             resource,
             transient,
@@ -19185,34 +18912,77 @@ function toApiError(operation, error, resource) {
         return new ApiError({
             operation,
             code: 'UnparsableResponse',
-            message: `the response body could not be parsed (${raw.message})`,
+            // Never the parser's own words: they quote the body, which may hold a secret.
+            message: 'the response body could not be parsed as JSON',
             resource,
             transient: true,
             throttled: false
         });
     }
-    const networkCode = raw.code && NETWORK_CODES.has(raw.code) ? raw.code : undefined;
-    const timedOut = /Timeout/i.test(raw.name ?? '') ||
-        /ReadTimeout|ConnectTimeout|timed? ?out/i.test(raw.message ?? '');
-    const hungUp = /socket hang up|ECONNRESET|other side closed|ECONNREFUSED/i.test(raw.message ?? '');
-    if (networkCode || timedOut || hungUp) {
+    if (raw.code === 'ResponseTooLarge')
         return new ApiError({
-            operation,
-            code: networkCode ?? (timedOut ? 'RequestTimeout' : 'ConnectionError'),
-            message: raw.message ?? 'network error',
-            resource,
-            transient: true,
-            throttled: false
+            ...base(operation, resource),
+            code: raw.code,
+            message: raw.message ?? ''
         });
-    }
+    const network = networkError(raw);
+    if (network)
+        return new ApiError({ ...base(operation, resource), ...network, transient: true });
     return new ApiError({
-        operation,
+        ...base(operation, resource),
         code: raw.code ? String(raw.code) : (raw.name ?? 'Error'),
-        message: raw.message ?? String(error),
-        resource,
-        transient: false,
-        throttled: false
+        message: raw.message ?? String(error)
     });
+}
+/** AccessDeniedDetail comes as an object (AuthAction, AuthPrincipalDisplayName, …) or a string. */
+function deniedDetail(value) {
+    if (value === undefined || value === null || value === '')
+        return undefined;
+    if (typeof value !== 'object')
+        return String(value);
+    const fields = Object.entries(value)
+        .filter(([, field]) => field !== undefined && field !== null && field !== '')
+        .map(([name, field]) => `${name}=${typeof field === 'object' ? JSON.stringify(field) : String(field)}`);
+    return fields.length ? fields.join(', ') : undefined;
+}
+function base(operation, resource) {
+    return { operation, resource, transient: false, throttled: false };
+}
+/** What a network failure was, in plain words, without the transport's garbled suffix. */
+const NETWORK_WORDS = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ECONNABORTED: 'the connection was aborted',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    EAI_AGAIN: 'the host name could not be resolved (temporary DNS failure)',
+    ENOTFOUND: 'the host name could not be resolved',
+    ENETUNREACH: 'the network is unreachable',
+    EHOSTUNREACH: 'the host is unreachable',
+    UND_ERR_SOCKET: 'the connection failed'
+};
+function networkError(raw) {
+    const message = raw.message ?? '';
+    const networkCode = raw.code && NETWORK_CODES.has(raw.code) ? raw.code : undefined;
+    if (networkCode)
+        return { code: networkCode, message: NETWORK_WORDS[networkCode] };
+    if (raw.code === 'RequestAborted')
+        return { code: raw.code, message: message };
+    if (raw.code === 'RequestTimeout' ||
+        /Timeout/i.test(raw.name ?? '') ||
+        /ReadTimeout|ConnectTimeout|timed? ?out/i.test(message)) {
+        const sdkTimer = /(ConnectTimeout|ReadTimeout)/.exec(message)?.[1];
+        return {
+            code: 'RequestTimeout',
+            message: raw.code === 'RequestTimeout'
+                ? message
+                : `the request timed out${sdkTimer ? ` (the SDK's ${sdkTimer})` : ''}`
+        };
+    }
+    if (/socket hang up|other side closed/i.test(message))
+        return { code: 'ConnectionError', message: 'the connection was closed before an answer came' };
+    const named = /\b(ECONN(?:RESET|REFUSED))\b/.exec(message)?.[1];
+    return named ? { code: named, message: NETWORK_WORDS[named] } : undefined;
 }
 function describeError(error) {
     if (error instanceof Error)
@@ -19220,7 +18990,116 @@ function describeError(error) {
     return String(error);
 }
 
+;// CONCATENATED MODULE: external "node:async_hooks"
+const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+;// CONCATENATED MODULE: external "node:diagnostics_channel"
+const external_node_diagnostics_channel_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+;// CONCATENATED MODULE: ./src/api/exchange.ts
+/**
+ * A hard limit on every HTTP exchange, set by the action. The SDK's transport
+ * keeps its read timer on the keep-alive socket, where a later request can
+ * clear an earlier one's, so a body that trickles in a byte a second is never
+ * cut off; its answer is read whole, however large.
+ *
+ * Each exchange runs in an async context of its own. The request the SDK opens
+ * in it is found through Node's `http.client.request.start` diagnostics channel
+ * and destroyed when the exchange runs out of time or its answer grows past
+ * MAX_RESPONSE_BYTES. The limit is the smaller of MAX_EXCHANGE_MS and what is
+ * left of the caller's deadline (`withinDeadline`), and never below
+ * MIN_EXCHANGE_MS, so that a last poll or a cancel still gets its chance.
+ */
+
+
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const MAX_EXCHANGE_MS = 15_000;
+const MIN_EXCHANGE_MS = 3_000;
+const exchanges = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
+const scopes = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
+/**
+ * Runs `call` with `deadline` (epoch ms) as the end of every exchange it makes,
+ * within the bounds; an abort of `signal` ends them at once (a cancelled run).
+ */
+function withinDeadline(deadline, call, signal) {
+    return scopes.run({ deadline, signal }, call);
+}
+/** How long the next exchange may take. */
+function exchangeLimitMs(now = Date.now()) {
+    const deadline = scopes.getStore()?.deadline;
+    if (deadline === undefined)
+        return MAX_EXCHANGE_MS;
+    return Math.min(MAX_EXCHANGE_MS, Math.max(MIN_EXCHANGE_MS, deadline - now));
+}
+class ExchangeError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = code === 'RequestTimeout' ? 'ExchangeTimeout' : 'ExchangeError';
+    }
+}
+/** One exchange, ended by the action itself after `limitMs` or past MAX_RESPONSE_BYTES. */
+async function bounded(call, limitMs = exchangeLimitMs()) {
+    const exchange = { requests: [] };
+    const signal = scopes.getStore()?.signal;
+    let timer;
+    let onAbort;
+    const expired = new Promise((_, reject) => {
+        const stop = (error) => {
+            end(exchange, error);
+            reject(error);
+        };
+        timer = setTimeout(() => stop(new ExchangeError('RequestTimeout', `no complete answer within ${Math.round(limitMs / 1000)}s (the action's limit on one request)`)), limitMs);
+        onAbort = () => stop(new ExchangeError('RequestAborted', 'the workflow run was cancelled'));
+        if (signal?.aborted)
+            onAbort();
+        else
+            signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([exchanges.run(exchange, call), expired]);
+    }
+    catch (error) {
+        throw exchange.failure ?? error;
+    }
+    finally {
+        clearTimeout(timer);
+        if (onAbort)
+            signal?.removeEventListener('abort', onAbort);
+    }
+}
+function end(exchange, error) {
+    exchange.failure ??= error;
+    for (const request of exchange.requests)
+        request.destroy(error);
+}
+(0,external_node_diagnostics_channel_namespaceObject.subscribe)('http.client.request.start', (message) => {
+    const exchange = exchanges.getStore();
+    if (!exchange)
+        return;
+    const request = message.request;
+    exchange.requests.push(request);
+    if (exchange.failure)
+        request.destroy(exchange.failure);
+    // The channel may publish after the socket was assigned (at the request's end).
+    if (request.socket)
+        countBytes(exchange, request, request.socket);
+    else
+        request.once('socket', (socket) => countBytes(exchange, request, socket));
+});
+/** Counts what arrives on the socket while this request owns it (keep-alive hands sockets on). */
+function countBytes(exchange, request, socket) {
+    let received = 0;
+    const onData = (chunk) => {
+        received += chunk.length;
+        if (received > MAX_RESPONSE_BYTES)
+            end(exchange, new ExchangeError('ResponseTooLarge', `the answer is over ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; it was refused`));
+    };
+    socket.on('data', onData);
+    request.once('close', () => socket.off('data', onData));
+}
+
 ;// CONCATENATED MODULE: ./src/api/retry.ts
+
 
 const DEFAULT_RETRY_BASE_MS = 1000;
 const DEFAULT_RETRY_MAX_MS = 20_000;
@@ -19235,26 +19114,53 @@ async function withRetry(operation, call, options, resource) {
     const max = options.maxDelayMs ?? DEFAULT_RETRY_MAX_MS;
     const random = options.random ?? Math.random;
     const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+    const failures = [];
+    const began = clock.now();
     for (let attempt = 0;; attempt++) {
         try {
-            return await call();
+            return await withinDeadline(deadline, call, signal);
         }
         catch (thrown) {
             const error = toApiError(operation, thrown, resource);
+            failures.push(error);
             if (!error.transient)
-                throw error;
+                throw failures.length > 1 ? summarize(error, failures, clock.now() - began) : error;
             // Throttling asks us to slow down more than a lost connection does.
             const delay = backoffDelay(error.throttled ? attempt + 1 : attempt, base, max, random);
-            const attemptsLeft = attempt + 1 < maxAttempts;
-            if (!attemptsLeft || clock.now() + delay > deadline || signal?.aborted) {
+            const stop = attempt + 1 >= maxAttempts ||
+                clock.now() + delay > deadline ||
+                signal?.aborted ||
+                options.giveUp?.(failures);
+            if (stop) {
                 log.debug(`${operation}: giving up after ${attempt + 1} attempt(s): ${error.code}`);
-                throw error;
+                throw failures.length > 1 ? summarize(error, failures, clock.now() - began) : error;
             }
             log.debug(`${operation}: attempt ${attempt + 1} failed with ${error.code}` +
                 `${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${attempt + 1} in ${delay} ms`);
-            await clock.sleep(delay, signal);
+            await clock.sleep(delay, options.wake ?? signal);
+            if (options.giveUp?.(failures))
+                throw summarize(error, failures, clock.now() - began);
         }
     }
+}
+/** The last error, saying how many attempts were made over how long, and what failed. */
+function summarize(last, failures, spentMs) {
+    const counts = new Map();
+    for (const failure of failures)
+        counts.set(failure.code, (counts.get(failure.code) ?? 0) + 1);
+    const what = [...counts].map(([code, n]) => `${n}× ${code}`).join(', ');
+    return new ApiError({
+        operation: last.operation,
+        code: last.code,
+        message: `${last.apiMessage} (${failures.length} attempts over ${Math.round(spentMs / 1000)}s: ${what})`,
+        requestId: last.requestId,
+        statusCode: last.statusCode,
+        resource: last.resource,
+        recommend: last.recommend,
+        accessDeniedDetail: last.accessDeniedDetail,
+        transient: last.transient,
+        throttled: last.throttled
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/credentials/oidc.ts
@@ -19357,16 +19263,110 @@ class StaticCredentials {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/providers/http.js
+var http = __nccwpck_require__(1629);
+// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/util/utils.js
+var utils = __nccwpck_require__(1712);
+;// CONCATENATED MODULE: ./src/untrusted.ts
+/**
+ * Text from the service is data, never markup or commands. Two doors lead out
+ * of the action, and each has one function here: `forLog` (every log line goes
+ * through it, in log.ts) and `forSummary` (every cell of the job summary). Both
+ * cut text to size; `cut` also bounds text on arrival (api/parse.ts).
+ */
+/** The most characters of one text from the service kept anywhere (outputs, log lines, summary). */
+const MAX_TEXT = 4096;
+/** GitHub drops a step summary over 1 MiB: stay well under it. */
+const MAX_SUMMARY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024 - 64 * 1024));
+/** At most `max` characters, marked when cut; never splits a surrogate pair. */
+function cut(text, max = MAX_TEXT) {
+    if (text.length <= max)
+        return text;
+    let end = max - 1;
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}…`;
+}
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+function escapeControl(char) {
+    switch (char) {
+        case '\n':
+            return '\\n';
+        case '\r':
+            return '\\r';
+        case '\t':
+            return '\\t';
+        default:
+            return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    }
+}
+/**
+ * One log line: control characters escaped (so nothing after them can start a
+ * line), and a line that would begin a workflow command (`::name::`) defused.
+ */
+function forLog(message, max = 4 * MAX_TEXT) {
+    const line = cut(message, max).replace(CONTROL, escapeControl);
+    // The runner reads a line as a command when, trimmed, it starts with "::".
+    return /^\s*::/.test(line) ? `\u200b${line.trimStart()}` : line;
+}
+const HTML = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;',
+    '`': '&#96;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '\\': '&#92;'
+};
+/**
+ * One table cell of the summary: HTML-escaped, markdown defused (no link,
+ * image or code: brackets and backticks are escaped; the rest reads as it is),
+ * one line, cut to size. A dash when empty.
+ */
+function forSummary(value) {
+    if (value === undefined || value === '')
+        return '–';
+    return cut(value)
+        .replace(/[&<>"'|`[\]\\]/g, (char) => HTML[char])
+        .replace(/\r\n|\r|\n/g, '<br>')
+        .replace(CONTROL, ' ');
+}
+/** An ID the service gave, checked on arrival (ecs/client.ts), in code style. */
+function idForSummary(id) {
+    return ID.test(id) ? `\`${id}\`` : forSummary(id);
+}
+/** What an ExecutionId, ImageId or ImagePipelineId must look like. */
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** The summary, cut at a line when it would be too large for GitHub to show. */
+function capSummary(markdown) {
+    if (Buffer.byteLength(markdown) <= MAX_SUMMARY_BYTES)
+        return markdown;
+    let text = markdown.slice(0, MAX_SUMMARY_BYTES);
+    while (Buffer.byteLength(text) > MAX_SUMMARY_BYTES - 100)
+        text = text.slice(0, text.length - 1024);
+    return `${text.slice(0, text.lastIndexOf('\n') + 1)}\n_(cut: the summary was over 1 MiB)_\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/api/parse.ts
 /**
  * Defensive reading of API responses. The ECS pages show numbers that arrive as
- * strings, optional fields as the string "null" (DescribeImagePipelines.en.txt:
- * `"RepairMode": "null"`), and `Tags.Tag` that may be absent.
+ * strings, optional fields as the string "null" (`"RepairMode": "null"`), and
+ * `Tags.Tag` that may be absent: docs/api-notes.md.
  */
+
+/** A field's text, bounded in size on arrival, or undefined for null, "null", "" and the like. */
 function parse_text(value) {
     if (value === undefined || value === null)
         return undefined;
-    const result = String(value).trim();
+    if (typeof value === 'object')
+        return undefined;
+    const result = cut(String(value).trim());
     if (result === '' || result.toLowerCase() === 'null' || result === 'undefined')
         return undefined;
     return result;
@@ -19386,123 +19386,88 @@ function list(container, outer, inner) {
     return [];
 }
 
-// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-client/dist/client.js
-var client = __nccwpck_require__(6500);
-var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
-;// CONCATENATED MODULE: ./src/api/rpc.ts
-/**
- * The one file that owns @alicloud/openapi-client: it builds clients and makes
- * RPC calls (signed with ACS3-HMAC-SHA256, or anonymous for STS's
- * AssumeRoleWithOIDC), with both time-outs set, the SDK's own retries off, and
- * every failure turned into an ApiError. Retry policy is ours (retry.ts).
- */
-
-
-
-/**
- * The SDK's transport (httpx) also sets the connect time-out as the socket's idle
- * time-out for the whole exchange: a response that stalls that long fails too,
- * reported as "ConnectTimeout" (pinned by __tests__/emulator/client.test.ts).
- */
-const DEFAULT_READ_TIMEOUT_MS = 10_000;
-const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired']);
-/**
- * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
- * module.exports as the default, a bundler hands us Client itself.
- */
-function clientClass() {
-    const candidate = (client_default());
-    return typeof candidate === 'function' ? candidate : candidate.default;
-}
-function createSdk(options) {
-    const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-    const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const sdk = new (clientClass())(new client.Config({
-        // A provider object is the only credential the client gets: it never falls
-        // back to the SDK's default chain, which may probe instance metadata.
-        credential: options.credential,
-        endpoint: options.endpoint,
-        protocol: options.protocol,
-        regionId: options.regionId,
-        readTimeout,
-        connectTimeout,
-        userAgent: options.userAgent
-    }));
-    return { sdk, runtime: { autoretry: false, maxAttempts: 1, readTimeout, connectTimeout } };
-}
-/** One exchange through the SDK; the body, parsed. */
-async function callOnce({ sdk, runtime }, options, action, params, { anonymous, body }) {
-    const request = new client.OpenApiRequest(body ? { body: params } : { query: params });
-    const response = (await sdk.callApi(new client.Params({
-        action,
-        version: options.version,
-        protocol: options.protocol.toUpperCase(),
-        pathname: '/',
-        method: 'POST',
-        authType: anonymous ? 'Anonymous' : 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json'
-    }), request, runtime));
-    const result = record(response.body);
-    options.log.debug(`← ${action} HTTP ${response.statusCode} RequestId ${parse_text(result.RequestId) ?? '-'}`);
-    return result;
-}
-function createRpcClient(options) {
-    const client = createSdk(options);
-    return async (action, params, { resource, anonymous = false, body = false } = {}) => {
-        options.log.debug(`→ ${action} ${body ? '(parameters in the body)' : JSON.stringify(params)}`);
-        for (let renewed = false;; renewed = true) {
-            try {
-                return await callOnce(client, options, action, params, { anonymous, body });
-            }
-            catch (thrown) {
-                const error = toApiError(action, thrown, resource);
-                options.log.debug(`← ${action} ${error.code}${error.requestId ? ` RequestId ${error.requestId}` : ''}`);
-                // Refreshed credentials can still be refused if clocks disagree: renew once.
-                if (!renewed && EXPIRED_TOKEN.has(error.code) && options.credential?.invalidate?.()) {
-                    options.log.info(`${action}: the security token was refused as expired; renewing it.`);
-                    continue;
-                }
-                throw error;
-            }
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/credentials/sts.ts
+/**
+ * STS 2015-04-01 AssumeRoleWithOIDC, in the form the vendor's credentials
+ * library sends it, through that library's own request builder and transport:
+ * anonymous (the OIDC token is the proof); `Action`, `Version`, `Format=JSON`
+ * and `Timestamp` in the query; the five parameters in a form body, so the
+ * token never appears in a URL. The action bounds the exchange (api/exchange.ts).
+ */
+
+
 
 
 
 const STS_API_VERSION = '2015-04-01';
+const ACTION = 'AssumeRoleWithOIDC';
+/** The request, field for field as `@alicloud/credentials` builds it. */
+function assumeRoleRequest(endpoint, params) {
+    return http.Request.builder()
+        .withMethod('POST')
+        .withProtocol(endpoint.protocol)
+        .withHost(endpoint.host)
+        .withQueries({
+        Version: STS_API_VERSION,
+        Action: ACTION,
+        Format: 'JSON',
+        Timestamp: (0,utils.timestamp)()
+    })
+        .withBodyForm({
+        OIDCProviderArn: params.providerArn,
+        OIDCToken: params.oidcToken,
+        RoleArn: params.roleArn,
+        RoleSessionName: params.sessionName,
+        DurationSeconds: `${params.durationSeconds}`
+    })
+        .withHeaders({ 'Content-Type': 'application/x-www-form-urlencoded' })
+        .withReadTimeout(10_000)
+        .withConnectTimeout(5_000)
+        .build();
+}
 function createStsClient(options) {
-    const rpc = createRpcClient({ ...options, version: STS_API_VERSION });
     const now = options.now ?? Date.now;
     return {
         async assumeRoleWithOidc(params) {
-            const body = await rpc('AssumeRoleWithOIDC', {
-                RoleArn: params.roleArn,
-                OIDCProviderArn: params.providerArn,
-                OIDCToken: params.oidcToken,
-                RoleSessionName: params.sessionName,
-                DurationSeconds: String(params.durationSeconds)
-            }, { resource: `role ${params.roleArn}`, anonymous: true, body: true });
-            const credentials = record(body.Credentials);
-            const accessKeyId = parse_text(credentials.AccessKeyId);
-            const accessKeySecret = parse_text(credentials.AccessKeySecret);
-            const securityToken = parse_text(credentials.SecurityToken);
-            if (!accessKeyId || !accessKeySecret || !securityToken) {
-                throw toApiError('AssumeRoleWithOIDC', { name: 'SyntaxError', message: 'the response has no Credentials' }, `role ${params.roleArn}`);
+            const resource = `role ${params.roleArn}`;
+            options.log.debug(`→ ${ACTION} (parameters in the body)`);
+            let response;
+            try {
+                response = await bounded(() => (0,http.doRequest)(assumeRoleRequest(options.endpoint, params)));
             }
-            const expiration = Date.parse(parse_text(credentials.Expiration) ?? '');
-            return {
-                accessKeyId,
-                accessKeySecret,
-                securityToken,
-                expiresAt: Number.isFinite(expiration) ? expiration : now() + params.durationSeconds * 1000
-            };
+            catch (error) {
+                throw toApiError(ACTION, error, resource);
+            }
+            const body = parseBody(response.body, resource);
+            options.log.debug(`← ${ACTION} HTTP ${response.statusCode} RequestId ${parse_text(body.RequestId) ?? '-'}`);
+            if (response.statusCode !== 200 || parse_text(body.Code))
+                throw toApiError(ACTION, { data: { ...body, statusCode: response.statusCode } }, resource);
+            return credentialsOf(body, resource, now() + params.durationSeconds * 1000);
         }
+    };
+}
+function parseBody(body, resource) {
+    try {
+        return record(JSON.parse(body.toString('utf8')));
+    }
+    catch {
+        // Never quote the body: it may hold a secret.
+        throw unparsable(ACTION, `the answer is not JSON (${body.length} bytes)`, resource);
+    }
+}
+function credentialsOf(body, resource, fallbackExpiry) {
+    const credentials = record(body.Credentials);
+    const accessKeyId = parse_text(credentials.AccessKeyId);
+    const accessKeySecret = parse_text(credentials.AccessKeySecret);
+    const securityToken = parse_text(credentials.SecurityToken);
+    if (!accessKeyId || !accessKeySecret || !securityToken)
+        throw unparsable(ACTION, 'the response has no Credentials', resource);
+    const expiration = Date.parse(parse_text(credentials.Expiration) ?? '');
+    return {
+        accessKeyId,
+        accessKeySecret,
+        securityToken,
+        expiresAt: Number.isFinite(expiration) ? expiration : fallbackExpiry
     };
 }
 
@@ -19531,27 +19496,23 @@ function createCredentialProvider(settings, context) {
         getToken: token.source === 'github'
             ? () => getIDToken(token.audience)
             : async () => (await (0,promises_namespaceObject.readFile)(token.path, 'utf8')).trim(),
-        sts: createStsClient({
-            endpoint: context.stsEndpoint.host,
-            protocol: context.stsEndpoint.protocol,
-            log: context.log
-        }),
+        sts: createStsClient({ endpoint: context.stsEndpoint, log: context.log }),
         clock: context.clock,
         log: context.log,
         mask: context.mask
     });
 }
-/** The provider for this run's settings, with the runner's masking. */
-function credentialsFor(settings, log, clock) {
+/** The provider for this run's settings; `mask` takes every secret it obtains. */
+function credentialsFor(settings, log, clock, mask) {
     return createCredentialProvider(settings.credentials, {
         stsEndpoint: settings.stsEndpoint,
         log,
         clock,
-        mask: (secret) => setSecret(secret)
+        mask
     });
 }
 /** Masks every secret in the settings: call before anything is logged. */
-function maskSecrets(settings, mask = setSecret) {
+function maskSecrets(settings, mask) {
     if (settings.kind === 'static') {
         mask(settings.accessKeySecret);
         if (settings.securityToken)
@@ -19628,13 +19589,109 @@ async function cancelExecution(client, executionId, { clock, log, budgetMs }) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-client/dist/client.js
+var client = __nccwpck_require__(6500);
+var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
+;// CONCATENATED MODULE: ./src/api/rpc.ts
+/**
+ * The one file that owns @alicloud/openapi-client: it builds clients and makes
+ * RPC calls (signed with ACS3-HMAC-SHA256, or anonymous for STS's
+ * AssumeRoleWithOIDC), with both time-outs set, the SDK's own retries off, and
+ * every failure turned into an ApiError. Retry policy is ours (retry.ts).
+ */
+
+
+
+
+/**
+ * The SDK's transport (httpx) also sets the connect time-out as the socket's idle
+ * time-out for the whole exchange: a response that stalls that long fails too,
+ * reported as "ConnectTimeout" (pinned by __tests__/emulator/client.test.ts).
+ */
+const DEFAULT_READ_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const EXPIRED_TOKEN = new Set(['InvalidSecurityToken.Expired', 'SecurityTokenExpired']);
+/**
+ * The SDK is CommonJS with `exports.default = Client`: Node's ESM loader hands us
+ * module.exports as the default, a bundler hands us Client itself.
+ */
+function clientClass() {
+    const candidate = (client_default());
+    return typeof candidate === 'function' ? candidate : candidate.default;
+}
+function createSdk(options) {
+    const readTimeout = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const sdk = new (clientClass())(new client.Config({
+        // A provider object is the only credential the client gets: it never falls
+        // back to the SDK's default chain, which may probe instance metadata.
+        credential: options.credential,
+        endpoint: options.endpoint,
+        protocol: options.protocol,
+        regionId: options.regionId,
+        readTimeout,
+        connectTimeout,
+        userAgent: options.userAgent
+    }));
+    return { sdk, runtime: { autoretry: false, maxAttempts: 1, readTimeout, connectTimeout } };
+}
+/** One exchange through the SDK; the body, parsed. */
+async function callOnce({ sdk, runtime }, options, action, params, { anonymous, body }) {
+    const request = new client.OpenApiRequest(body ? { body: params } : { query: params });
+    const call = () => sdk.callApi(new client.Params({
+        action,
+        version: options.version,
+        protocol: options.protocol.toUpperCase(),
+        pathname: '/',
+        method: 'POST',
+        authType: anonymous ? 'Anonymous' : 'AK',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json'
+    }), request, runtime);
+    // The action bounds the exchange itself (exchange.ts), whatever the SDK's timers do.
+    const response = (await bounded(call));
+    const result = record(response.body);
+    options.log.debug(`← ${action} HTTP ${response.statusCode} RequestId ${parse_text(result.RequestId) ?? '-'}`);
+    // An error body in a 200 answer is an error all the same (docs/api-notes.md).
+    if (typeof result.Code === 'string' && result.Code !== '' && result.Code !== '200')
+        throw { data: { ...result, statusCode: response.statusCode } };
+    return result;
+}
+function createRpcClient(options) {
+    const client = createSdk(options);
+    return async (action, params, { resource, anonymous = false, body = false } = {}) => {
+        options.log.debug(`→ ${action} ${body ? '(parameters in the body)' : JSON.stringify(params)}`);
+        for (let renewed = false;; renewed = true) {
+            try {
+                return await callOnce(client, options, action, params, { anonymous, body });
+            }
+            catch (thrown) {
+                const error = toApiError(action, thrown, resource);
+                options.log.debug(`← ${action} ${error.code}${error.requestId ? ` RequestId ${error.requestId}` : ''}`);
+                // Refreshed credentials can still be refused if clocks disagree: renew once.
+                if (!renewed && EXPIRED_TOKEN.has(error.code) && options.credential?.invalidate?.()) {
+                    options.log.info(`${action}: the security token was refused as expired; renewing it.`);
+                    continue;
+                }
+                throw error;
+            }
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/ecs/client.ts
 
 
 
+
 const ECS_API_VERSION = '2014-05-26';
-function defaultEcsEndpoint(regionId) {
-    return `ecs.${regionId}.aliyuncs.com`;
+/** Why an execution failed: ErrorCode and ErrorInfo where the service gives them. */
+function failureReason(execution) {
+    const { errorCode, errorInfo } = execution;
+    if (!errorCode && !errorInfo)
+        return undefined;
+    return [errorCode, errorInfo].filter(Boolean).join(': ');
 }
 function createEcsClient(options) {
     const rpc = createRpcClient({ ...options, version: ECS_API_VERSION });
@@ -19648,23 +19705,20 @@ function createEcsClient(options) {
             });
             const body = await call('StartImagePipelineExecution', query, `pipeline ${pipelineId}`);
             const executionId = parse_text(body.ExecutionId);
-            if (!executionId) {
-                throw toApiError('StartImagePipelineExecution', {
-                    name: 'SyntaxError',
-                    message: 'the response has no ExecutionId'
-                });
-            }
-            return executionId;
+            if (!executionId)
+                throw unparsable('StartImagePipelineExecution', 'the response has no ExecutionId');
+            return checkId('StartImagePipelineExecution', 'ExecutionId', executionId);
         },
         async getExecution({ executionId }) {
             const body = await call('DescribeImagePipelineExecutions', { ExecutionId: executionId }, `execution ${executionId}`);
             return parseExecutions(body).find((execution) => execution.executionId === executionId);
         },
-        async listExecutions({ pipelineId, statuses, maxResults }) {
+        async listExecutions({ pipelineId, statuses, maxResults, maxPages = 1 }) {
             const query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults) };
             if (statuses?.length)
                 query.Status = statuses.join(',');
-            return parseExecutions(await call('DescribeImagePipelineExecutions', query, `pipeline ${pipelineId}`));
+            const pages = await paged((nextToken) => call('DescribeImagePipelineExecutions', nextToken ? { ...query, NextToken: nextToken } : query, `pipeline ${pipelineId}`), maxPages);
+            return pages.flatMap(parseExecutions);
         },
         async cancelExecution({ executionId }) {
             await call('CancelImagePipelineExecution', { ExecutionId: executionId }, `execution ${executionId}`);
@@ -19674,40 +19728,54 @@ function createEcsClient(options) {
 }
 /** Listings stop after this many pages, whatever NextToken says. */
 const MAX_PAGES = 50;
-/** Every page of DescribeImagePipelines, until no NextToken, a repeated one, or MAX_PAGES. */
-async function findPipelines(call, { name, pipelineIds }) {
-    const found = [];
+/** Pages of a listing, until no NextToken, a repeated one, or `maxPages` (at most MAX_PAGES). */
+async function paged(page, maxPages) {
+    const bodies = [];
     const tokens = new Set();
     let nextToken;
-    for (let page = 0; page < MAX_PAGES; page++) {
-        const query = { MaxResults: '100' };
-        if (name)
-            query.Name = name;
-        pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id));
-        if (nextToken)
-            query.NextToken = nextToken;
-        const body = await call('DescribeImagePipelines', query, name ? `pipeline named "${name}"` : undefined);
-        found.push(...parsePipelines(body));
+    while (bodies.length < Math.min(maxPages, MAX_PAGES)) {
+        const body = await page(nextToken);
+        bodies.push(body);
         nextToken = parse_text(body.NextToken);
         // A service that repeats a token would page for ever.
         if (!nextToken || tokens.has(nextToken))
             break;
         tokens.add(nextToken);
     }
-    return found;
+    return bodies;
 }
+/** Every page of DescribeImagePipelines (bounded as `paged` says). */
+async function findPipelines(call, { name, pipelineIds }) {
+    const query = { MaxResults: '100' };
+    if (name)
+        query.Name = name;
+    pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id));
+    const resource = name ? `pipeline named "${name}"` : undefined;
+    const pages = await paged((nextToken) => call('DescribeImagePipelines', nextToken ? { ...query, NextToken: nextToken } : query, resource), MAX_PAGES);
+    // A service that repeats a page (or its token) must not make one pipeline two.
+    const unique = new Map(pages.flatMap(parsePipelines).map((p) => [p.pipelineId, p]));
+    return [...unique.values()];
+}
+function checkId(operation, field, value) {
+    if (value === undefined || ID.test(value))
+        return value;
+    throw malformed(operation, `the response has a ${field} that is not an ID (${value.length} characters; IDs are letters, digits, ".", "_" and "-", at most 128)`);
+}
+const DESCRIBE = 'DescribeImagePipelineExecutions';
 function parseExecutions(body) {
     return list(body, 'ImagePipelineExecution', 'ImagePipelineExecutionSet').flatMap((item) => {
-        const executionId = parse_text(item.ExecutionId);
+        const executionId = checkId(DESCRIBE, 'ExecutionId', parse_text(item.ExecutionId));
         if (!executionId)
             return [];
         return [
             {
                 executionId,
-                pipelineId: parse_text(item.ImagePipelineId),
+                pipelineId: checkId(DESCRIBE, 'ImagePipelineId', parse_text(item.ImagePipelineId)),
                 status: parse_text(item.Status)?.toUpperCase() ?? 'UNKNOWN',
-                imageId: parse_text(item.ImageId),
+                imageId: checkId(DESCRIBE, 'ImageId', parse_text(item.ImageId)),
                 message: parse_text(item.Message),
+                errorCode: parse_text(item.ErrorCode),
+                errorInfo: parse_text(item.ErrorInfo),
                 creationTime: parse_text(item.CreationTime),
                 modifiedTime: parse_text(item.ModifiedTime),
                 tags: list(item, 'Tags', 'Tag').flatMap((tag) => {
@@ -19720,7 +19788,7 @@ function parseExecutions(body) {
 }
 function parsePipelines(body) {
     return list(body, 'ImagePipeline', 'ImagePipelineSet').flatMap((item) => {
-        const pipelineId = parse_text(item.ImagePipelineId);
+        const pipelineId = checkId('DescribeImagePipelines', 'ImagePipelineId', parse_text(item.ImagePipelineId));
         return pipelineId
             ? [{ pipelineId, name: parse_text(item.Name), description: parse_text(item.Description) }]
             : [];
@@ -19743,6 +19811,59 @@ function connectEcs(settings, credentials, log) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/ecs/endpoints.ts
+/**
+ * Default ECS hosts. Most regions use ecs.<region-id>.aliyuncs.com; the
+ * regions below are those the vendor's endpoint data (the endpoint map of
+ * @alicloud/ecs20140526 7.11.6) names differently: finance, government and
+ * other special regions. __tests__/contract/endpoints.test.ts checks this table
+ * against the SDK, so that it cannot drift.
+ */
+const SPECIAL_HOSTS = {
+    'cn-hangzhou': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-shanghai-finance-1': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-shenzhen-finance-1': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-north-2-gov-1': 'ecs.aliyuncs.com',
+    'ap-northeast-2-pop': 'ecs.aliyuncs.com',
+    'cn-beijing-finance-pop': 'ecs.aliyuncs.com',
+    'cn-beijing-gov-1': 'ecs.aliyuncs.com',
+    'cn-beijing-nu16-b01': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-edge-1': 'ecs.cn-qingdao-nebula.aliyuncs.com',
+    'cn-fujian': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-haidian-cm12-c01': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-hangzhou-bj-b01': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-hangzhou-finance': 'ecs.aliyuncs.com',
+    'cn-hangzhou-internal-prod-1': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-hangzhou-internal-test-1': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-hangzhou-internal-test-2': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-hangzhou-internal-test-3': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-hangzhou-test-306': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-hongkong-finance-pop': 'ecs.aliyuncs.com',
+    'cn-huhehaote-nebula-1': 'ecs.cn-qingdao-nebula.aliyuncs.com',
+    'cn-shanghai-et15-b01': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-shanghai-et2-b01': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-shanghai-inner': 'ecs.aliyuncs.com',
+    'cn-shanghai-internal-test-1': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-shenzhen-inner': 'ecs.aliyuncs.com',
+    'cn-shenzhen-st4-d01': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-shenzhen-su18-b01': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-wuhan': 'ecs.aliyuncs.com',
+    'cn-yushanfang': 'ecs.aliyuncs.com',
+    'cn-zhangbei': 'ecs.aliyuncs.com',
+    'cn-zhangbei-na61-b01': 'ecs-cn-hangzhou.aliyuncs.com',
+    'cn-zhangjiakou-na62-a01': 'ecs.cn-zhangjiakou.aliyuncs.com',
+    'cn-zhengzhou-nebula-1': 'ecs.cn-qingdao-nebula.aliyuncs.com',
+    'eu-west-1-oxs': 'ecs.cn-shenzhen-cloudstone.aliyuncs.com',
+    'rus-west-1-pop': 'ecs.aliyuncs.com'
+};
+function defaultEcsEndpoint(regionId) {
+    return Object.hasOwn(SPECIAL_HOSTS, regionId)
+        ? SPECIAL_HOSTS[regionId]
+        : `ecs.${regionId}.aliyuncs.com`;
+}
+/** The regions whose host is not the regional pattern. */
+const SPECIAL_REGIONS = Object.keys(SPECIAL_HOSTS);
+
 ;// CONCATENATED MODULE: ./src/inputs/tags.ts
 const MAX_TAGS = 20;
 function parseTags(text) {
@@ -19988,8 +20109,24 @@ function environmentCredentials(inputs, env) {
 
 
 const MIN_POLL_INTERVAL_MS = 1000;
+/** A self-hosted job's longest run. */
+const MAX_TIMEOUT_MS = 5 * 24 * 3_600_000;
+const MAX_INTERVAL_MS = 3_600_000;
+// eslint-disable-next-line no-control-regex
+const settings_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** An input's trimmed value; a control character (a line break, say) is refused, naming the input. */
 function input(name) {
-    return getInput(name).trim();
+    const value = getInput(name).trim();
+    if (settings_CONTROL.test(value))
+        throw new InputError(name, 'contains a control character (a line break?); give one line');
+    return value;
+}
+/** The tags input: one tag a line, so line breaks are its separators; other controls are refused. */
+function tagsInput() {
+    const value = getInput(Inputs.Tags);
+    if (settings_CONTROL.test(value.replace(/\r?\n/g, '')))
+        throw new InputError(Inputs.Tags, 'contains a control character other than a line break');
+    return value;
 }
 function optional(name) {
     return input(name) || undefined;
@@ -20012,12 +20149,14 @@ function parseChoice(name, value, choices, fallback) {
         throw new InputError(name, `must be one of ${choices.join(', ')}, not "${value}"`);
     return found;
 }
-function durationInput(name, fallback) {
+function durationInput(name, fallback, maxMs) {
     const raw = input(name) || fallback;
     try {
         const ms = parseDuration(raw);
         if (ms <= 0)
             throw new Error('must be longer than zero');
+        if (ms > maxMs)
+            throw new Error(`is longer than the limit, ${formatDuration(maxMs)}`);
         return ms;
     }
     catch (error) {
@@ -20026,21 +20165,43 @@ function durationInput(name, fallback) {
             : `"${raw}" ${error.message}`);
     }
 }
+/** Loopback hosts, as the URL parser writes them (it turns `127.1` into `127.0.0.1`). */
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-/** `host`, `host:port` or `https://host[:port]`; `http://` only for loopback hosts. */
+/**
+ * `host`, `host:port` or `scheme://host[:port]`, judged by a real URL parser:
+ * no user info, path, query or fragment; `http://` only for loopback hosts.
+ */
 function parseEndpoint(name, value) {
-    const match = /^(?:(https?):\/\/)?([^/\s?#]+)\/?$/i.exec(value);
-    if (!match)
-        throw new InputError(name, `"${value}" is not a host name or URL (e.g. ecs-vpc.cn-hangzhou.aliyuncs.com)`);
-    const protocol = (match[1]?.toLowerCase() ?? 'https');
-    const host = match[2];
-    const hostname = host.startsWith('[')
-        ? host.slice(0, host.indexOf(']') + 1)
-        : host.replace(/:\d+$/, '');
+    const url = endpointUrl(name, value);
+    const protocol = url.protocol.slice(0, -1);
+    const hostname = url.hostname;
+    const host = url.host;
     if (protocol === 'http' && !LOOPBACK.test(hostname)) {
         throw new InputError(name, `uses plain http:// for "${hostname}"; http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https://`);
     }
     return { host, protocol };
+}
+function endpointUrl(name, value) {
+    const example = '(e.g. ecs-vpc.cn-hangzhou.aliyuncs.com)';
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw new InputError(name, `"${value}" is not a host name or URL ${example}`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new InputError(name, `must use https:// (or http:// for loopback), not ${url.protocol}//`);
+    if (url.username || url.password || /@/.test(value))
+        throw new InputError(name, `must not contain user info ("user@"): give the host alone ${example}`);
+    if (url.pathname !== '/' ||
+        url.search ||
+        url.hash ||
+        /[?#]/.test(value) ||
+        /\/\/[^/]*\/./.test(withScheme))
+        throw new InputError(name, `must be a host, with no path, query or fragment ${example}`);
+    return url;
 }
 function parseTagsInput(value) {
     try {
@@ -20086,7 +20247,7 @@ function getSettings(env = process.env) {
     return {
         regionId,
         ...target,
-        tags: parseTagsInput(getInput(Inputs.Tags)),
+        tags: parseTagsInput(tagsInput()),
         ...waitInputs(),
         clientToken: checkClientToken(optional(Inputs.ClientToken) ??
             deriveClientToken(env, regionId, target.pipelineId ?? target.pipelineName ?? target.executionId ?? '')),
@@ -20126,9 +20287,9 @@ function targetInputs() {
 }
 /** How to wait, and what the end means. */
 function waitInputs() {
-    const timeoutMs = durationInput(Inputs.Timeout, '60m');
-    const pollIntervalMs = durationInput(Inputs.PollInterval, '10s');
-    const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, '60s');
+    const timeoutMs = durationInput(Inputs.Timeout, '60m', MAX_TIMEOUT_MS);
+    const pollIntervalMs = durationInput(Inputs.PollInterval, '10s', MAX_INTERVAL_MS);
+    const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, '60s', MAX_INTERVAL_MS);
     if (pollIntervalMs < MIN_POLL_INTERVAL_MS)
         throw new InputError(Inputs.PollInterval, 'must be at least 1s');
     if (maxPollIntervalMs < pollIntervalMs) {
@@ -20151,15 +20312,24 @@ function waitInputs() {
 ;// CONCATENATED MODULE: ./src/log.ts
 /**
  * The log every module writes to, passed in rather than imported, so tests
- * read what was said; `coreLog` binds it to the runner through @actions/core.
+ * read what was said; `runnerLog` binds it to the runner through @actions/core.
  */
 
-const coreLog = {
-    debug: (message) => debug(message),
-    info: (message) => info(message),
-    warning: (message) => warning(message),
-    group: (name, fn) => group(name, fn)
-};
+
+/**
+ * The runner's log, and the one door through which text reaches it: every line
+ * is scrubbed of secrets and passed through `forLog`, so no text from the
+ * service can start a workflow command or a line of its own.
+ */
+function runnerLog(scrub) {
+    const line = (message) => forLog(scrub(message));
+    return {
+        debug: (message) => debug(line(message)),
+        info: (message) => info(line(message)),
+        warning: (message) => warning(line(message)),
+        group: (name, fn) => group(line(name), fn)
+    };
+}
 /** Says nothing: for tools that run the action's modules outside a step. */
 const silentLog = {
     debug: () => undefined,
@@ -20167,6 +20337,47 @@ const silentLog = {
     warning: () => undefined,
     group: (_name, fn) => fn()
 };
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+/**
+ * Every secret the action holds (keys, tokens, STS credentials, the ID token):
+ * masked in the runner's log when it becomes known, and scrubbed from any text
+ * before that text is logged, summarised, set as an output or put into the
+ * step's failure. The service may echo a request back in an error, so text
+ * from it can carry a secret too.
+ */
+
+const REDACTED = '***';
+class Secrets {
+    mask;
+    values = new Set();
+    constructor(mask = (secret) => setSecret(secret)) {
+        this.mask = mask;
+    }
+    /** Masks the secret at once, and scrubs it (and its URL-encoded forms) from now on. */
+    add = (secret) => {
+        if (!secret)
+            return;
+        this.mask(secret);
+        for (const form of [
+            secret,
+            encodeURIComponent(secret),
+            encodeURIComponent(secret).replace(/%20/g, '+')
+        ]) {
+            // Short values would scrub ordinary words: GitHub does not mask them either.
+            if (form.length >= 4)
+                this.values.add(form);
+        }
+    };
+    scrub = (text) => {
+        let result = text;
+        // Longest first, so that no part of a secret survives a shorter one's replacement.
+        for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
+            result = result.split(value).join(REDACTED);
+        }
+        return result;
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/state.ts
 /**
@@ -20223,13 +20434,16 @@ class PostStepState {
 
 
 
+
 /** The post step's budget: GitHub gives a cancelled job's post steps little time. */
 const POST_CANCEL_BUDGET_MS = 25_000;
 async function cleanup(overrides = {}) {
+    const secrets = overrides.secrets ?? new Secrets();
     const deps = {
         clock: systemClock,
         state: actionsState,
-        log: coreLog,
+        log: runnerLog(secrets.scrub),
+        secrets,
         env: process.env,
         credentials: credentialsFor,
         connect: connectEcs,
@@ -20246,8 +20460,9 @@ async function cleanup(overrides = {}) {
     }
     try {
         const settings = getSettings(deps.env);
-        maskSecrets(settings.credentials);
-        const client = deps.connect(settings, deps.credentials(settings, log, clock), log);
+        maskSecrets(settings.credentials, deps.secrets.add);
+        const credentials = deps.credentials(settings, log, clock, deps.secrets.add);
+        const client = deps.connect(settings, credentials, log);
         log.info(`The main step did not record an end for execution ${executionId}; cancelling it.`);
         const cancel = await cancelExecution(client, executionId, {
             clock,

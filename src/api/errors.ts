@@ -20,6 +20,10 @@ export interface ApiErrorDetails {
   requestId?: string
   statusCode?: number
   resource?: string
+  /** The service's own advice (a troubleshooting link), when it gives one. */
+  recommend?: string
+  /** Which RAM action was denied, and for whom: what a policy fix needs. */
+  accessDeniedDetail?: string
   /** Retrying may help: throttling, 5xx, network trouble, an unparsable body. */
   transient: boolean
   throttled: boolean
@@ -85,6 +89,8 @@ export class ApiError extends Error {
   readonly requestId?: string
   readonly statusCode?: number
   readonly resource?: string
+  readonly recommend?: string
+  readonly accessDeniedDetail?: string
   readonly transient: boolean
   readonly throttled: boolean
 
@@ -93,7 +99,9 @@ export class ApiError extends Error {
     const parts = [
       `${details.operation}${details.resource ? ` (${details.resource})` : ''} failed: ${details.code}: ${details.message}`,
       details.requestId ? ` (RequestId: ${details.requestId})` : '',
-      hint ? `. Check: ${hint}` : ''
+      details.accessDeniedDetail ? `. Denied: ${details.accessDeniedDetail}` : '',
+      hint ? `. Check: ${hint}` : '',
+      details.recommend ? `. Recommend: ${details.recommend}` : ''
     ]
     super(parts.join(''))
     this.name = 'ApiError'
@@ -103,18 +111,17 @@ export class ApiError extends Error {
     this.requestId = details.requestId
     this.statusCode = details.statusCode
     this.resource = details.resource
+    this.recommend = details.recommend
+    this.accessDeniedDetail = details.accessDeniedDetail
     this.transient = details.transient
     this.throttled = details.throttled
   }
 }
 
-const THROTTLING_CODES = new Set([
-  'Throttling',
-  'Throttling.User',
-  'Throttling.Api',
-  'Rejected.Throttling',
-  'ServiceUnavailable.Throttling'
-])
+/** Throttling by pattern: any code that says so (Throttling.User, Throttling.Concurrent, …). */
+function isThrottling(code: string, statusCode?: number): boolean {
+  return /Throttling/i.test(code) || statusCode === 429
+}
 const TRANSIENT_CODES = new Set([
   'ServiceUnavailable',
   'InternalError',
@@ -125,6 +132,7 @@ const TRANSIENT_CODES = new Set([
   'IdempotentProcessing'
 ])
 const NETWORK_CODES = new Set([
+  'ENOTFOUND',
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',
@@ -141,7 +149,39 @@ interface SdkErrorShape {
   code?: string
   message?: string
   statusCode?: number
-  data?: { Code?: string; Message?: string; RequestId?: string; statusCode?: number }
+  accessDeniedDetail?: unknown
+  data?: {
+    Code?: string
+    Message?: string
+    RequestId?: string
+    Recommend?: string
+    AccessDeniedDetail?: unknown
+    statusCode?: number
+  }
+}
+
+/** An answer that parsed but lacks what it must hold: worth a retry (a proxy's page, a cut body). */
+export function unparsable(operation: string, what: string, resource?: string): ApiError {
+  return new ApiError({
+    operation,
+    code: 'UnparsableResponse',
+    message: what,
+    resource,
+    transient: true,
+    throttled: false
+  })
+}
+
+/** An answer whose content breaks the API's own rules (an ID that is not an ID): refused. */
+export function malformed(operation: string, what: string, resource?: string): ApiError {
+  return new ApiError({
+    operation,
+    code: 'MalformedResponse',
+    message: what,
+    resource,
+    transient: false,
+    throttled: false
+  })
 }
 
 /** Turns whatever the SDK or the socket threw into an ApiError, classified. */
@@ -154,7 +194,7 @@ export function toApiError(operation: string, error: unknown, resource?: string)
   if (data && (data.Code || data.statusCode)) {
     const code = String(data.Code ?? raw.code ?? `HTTP${data.statusCode}`)
     const statusCode = Number(data.statusCode ?? raw.statusCode) || undefined
-    const throttled = THROTTLING_CODES.has(code) || statusCode === 429
+    const throttled = isThrottling(code, statusCode)
     const transient =
       throttled || TRANSIENT_CODES.has(code) || (statusCode !== undefined && statusCode >= 500)
     return new ApiError({
@@ -162,6 +202,8 @@ export function toApiError(operation: string, error: unknown, resource?: string)
       code,
       message: String(data.Message ?? raw.message ?? ''),
       requestId: data.RequestId ? String(data.RequestId) : undefined,
+      recommend: data.Recommend ? String(data.Recommend) : undefined,
+      accessDeniedDetail: deniedDetail(data.AccessDeniedDetail ?? raw.accessDeniedDetail),
       statusCode,
       resource,
       transient,
@@ -174,35 +216,82 @@ export function toApiError(operation: string, error: unknown, resource?: string)
     return new ApiError({
       operation,
       code: 'UnparsableResponse',
-      message: `the response body could not be parsed (${raw.message})`,
+      // Never the parser's own words: they quote the body, which may hold a secret.
+      message: 'the response body could not be parsed as JSON',
       resource,
       transient: true,
       throttled: false
     })
   }
-  const networkCode = raw.code && NETWORK_CODES.has(raw.code) ? raw.code : undefined
-  const timedOut =
-    /Timeout/i.test(raw.name ?? '') ||
-    /ReadTimeout|ConnectTimeout|timed? ?out/i.test(raw.message ?? '')
-  const hungUp = /socket hang up|ECONNRESET|other side closed|ECONNREFUSED/i.test(raw.message ?? '')
-  if (networkCode || timedOut || hungUp) {
+  if (raw.code === 'ResponseTooLarge')
     return new ApiError({
-      operation,
-      code: networkCode ?? (timedOut ? 'RequestTimeout' : 'ConnectionError'),
-      message: raw.message ?? 'network error',
-      resource,
-      transient: true,
-      throttled: false
+      ...base(operation, resource),
+      code: raw.code,
+      message: raw.message ?? ''
     })
-  }
+  const network = networkError(raw)
+  if (network) return new ApiError({ ...base(operation, resource), ...network, transient: true })
   return new ApiError({
-    operation,
+    ...base(operation, resource),
     code: raw.code ? String(raw.code) : (raw.name ?? 'Error'),
-    message: raw.message ?? String(error),
-    resource,
-    transient: false,
-    throttled: false
+    message: raw.message ?? String(error)
   })
+}
+
+/** AccessDeniedDetail comes as an object (AuthAction, AuthPrincipalDisplayName, …) or a string. */
+function deniedDetail(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value !== 'object') return String(value)
+  const fields = Object.entries(value as Record<string, unknown>)
+    .filter(([, field]) => field !== undefined && field !== null && field !== '')
+    .map(
+      ([name, field]) =>
+        `${name}=${typeof field === 'object' ? JSON.stringify(field) : String(field)}`
+    )
+  return fields.length ? fields.join(', ') : undefined
+}
+
+function base(operation: string, resource?: string) {
+  return { operation, resource, transient: false, throttled: false }
+}
+
+/** What a network failure was, in plain words, without the transport's garbled suffix. */
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  ECONNABORTED: 'the connection was aborted',
+  EPIPE: 'the connection was closed while sending',
+  ETIMEDOUT: 'the connection timed out',
+  EAI_AGAIN: 'the host name could not be resolved (temporary DNS failure)',
+  ENOTFOUND: 'the host name could not be resolved',
+  ENETUNREACH: 'the network is unreachable',
+  EHOSTUNREACH: 'the host is unreachable',
+  UND_ERR_SOCKET: 'the connection failed'
+}
+
+function networkError(raw: SdkErrorShape): { code: string; message: string } | undefined {
+  const message = raw.message ?? ''
+  const networkCode = raw.code && NETWORK_CODES.has(raw.code) ? raw.code : undefined
+  if (networkCode) return { code: networkCode, message: NETWORK_WORDS[networkCode] }
+  if (raw.code === 'RequestAborted') return { code: raw.code, message: message }
+  if (
+    raw.code === 'RequestTimeout' ||
+    /Timeout/i.test(raw.name ?? '') ||
+    /ReadTimeout|ConnectTimeout|timed? ?out/i.test(message)
+  ) {
+    const sdkTimer = /(ConnectTimeout|ReadTimeout)/.exec(message)?.[1]
+    return {
+      code: 'RequestTimeout',
+      message:
+        raw.code === 'RequestTimeout'
+          ? message
+          : `the request timed out${sdkTimer ? ` (the SDK's ${sdkTimer})` : ''}`
+    }
+  }
+  if (/socket hang up|other side closed/i.test(message))
+    return { code: 'ConnectionError', message: 'the connection was closed before an answer came' }
+  const named = /\b(ECONN(?:RESET|REFUSED))\b/.exec(message)?.[1]
+  return named ? { code: named, message: NETWORK_WORDS[named] } : undefined
 }
 
 export function describeError(error: unknown): string {

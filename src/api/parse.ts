@@ -1,11 +1,15 @@
 /**
  * Defensive reading of API responses. The ECS pages show numbers that arrive as
- * strings, optional fields as the string "null" (DescribeImagePipelines.en.txt:
- * `"RepairMode": "null"`), and `Tags.Tag` that may be absent.
+ * strings, optional fields as the string "null" (`"RepairMode": "null"`), and
+ * `Tags.Tag` that may be absent: docs/api-notes.md.
  */
+import { cut } from '../untrusted.js'
+
+/** A field's text, bounded in size on arrival, or undefined for null, "null", "" and the like. */
 export function text(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined
-  const result = String(value).trim()
+  if (typeof value === 'object') return undefined
+  const result = cut(String(value).trim())
   if (result === '' || result.toLowerCase() === 'null' || result === 'undefined') return undefined
   return result
 }

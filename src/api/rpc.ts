@@ -9,6 +9,7 @@ import type { Log } from '../log.js'
 import { toApiError } from './errors.js'
 import { record, text } from './parse.js'
 import type { CredentialProvider } from '../credentials/provider.js'
+import { bounded } from './exchange.js'
 
 export interface RpcClientOptions {
   /** Host (and port), without scheme. */
@@ -99,25 +100,31 @@ async function callOnce(
   { anonymous, body }: { anonymous: boolean; body: boolean }
 ): Promise<Record<string, unknown>> {
   const request = new openapi.OpenApiRequest(body ? { body: params } : { query: params })
-  const response = (await sdk.callApi(
-    new openapi.Params({
-      action,
-      version: options.version,
-      protocol: options.protocol.toUpperCase(),
-      pathname: '/',
-      method: 'POST',
-      authType: anonymous ? 'Anonymous' : 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json'
-    }),
-    request,
-    runtime
-  )) as { body?: unknown; statusCode?: number }
+  const call = (): Promise<unknown> =>
+    sdk.callApi(
+      new openapi.Params({
+        action,
+        version: options.version,
+        protocol: options.protocol.toUpperCase(),
+        pathname: '/',
+        method: 'POST',
+        authType: anonymous ? 'Anonymous' : 'AK',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json'
+      }),
+      request,
+      runtime
+    )
+  // The action bounds the exchange itself (exchange.ts), whatever the SDK's timers do.
+  const response = (await bounded(call)) as { body?: unknown; statusCode?: number }
   const result = record(response.body)
   options.log.debug(
     `← ${action} HTTP ${response.statusCode} RequestId ${text(result.RequestId) ?? '-'}`
   )
+  // An error body in a 200 answer is an error all the same (docs/api-notes.md).
+  if (typeof result.Code === 'string' && result.Code !== '' && result.Code !== '200')
+    throw { data: { ...result, statusCode: response.statusCode } }
   return result
 }
 

@@ -43,29 +43,30 @@ export function createCredentialProvider(
       token.source === 'github'
         ? () => core.getIDToken(token.audience)
         : async () => (await readFile(token.path, 'utf8')).trim(),
-    sts: createStsClient({
-      endpoint: context.stsEndpoint.host,
-      protocol: context.stsEndpoint.protocol,
-      log: context.log
-    }),
+    sts: createStsClient({ endpoint: context.stsEndpoint, log: context.log }),
     clock: context.clock,
     log: context.log,
     mask: context.mask
   })
 }
 
-/** The provider for this run's settings, with the runner's masking. */
-export function credentialsFor(settings: Settings, log: Log, clock: Clock): CredentialProvider {
+/** The provider for this run's settings; `mask` takes every secret it obtains. */
+export function credentialsFor(
+  settings: Settings,
+  log: Log,
+  clock: Clock,
+  mask: (secret: string) => void
+): CredentialProvider {
   return createCredentialProvider(settings.credentials, {
     stsEndpoint: settings.stsEndpoint,
     log,
     clock,
-    mask: (secret) => core.setSecret(secret)
+    mask
   })
 }
 
 /** Masks every secret in the settings: call before anything is logged. */
-export function maskSecrets(settings: CredentialSettings, mask = core.setSecret): void {
+export function maskSecrets(settings: CredentialSettings, mask: (secret: string) => void): void {
   if (settings.kind === 'static') {
     mask(settings.accessKeySecret)
     if (settings.securityToken) mask(settings.securityToken)

@@ -8,7 +8,7 @@ const PART = /(\d+(?:\.\d+)?)\s*(ms|h|m|s)/gy
 export function parseDuration(text: string): number {
   const input = text.trim().toLowerCase()
   if (input === '') throw new Error('is empty')
-  if (/^\d+(\.\d+)?$/.test(input)) return Math.round(Number(input) * 1000)
+  if (/^\d+(\.\d+)?$/.test(input)) return finite(text, Math.round(Number(input) * 1000))
 
   let total = 0
   let seen = 0
@@ -28,7 +28,13 @@ export function parseDuration(text: string): number {
     while (input[position] === ' ') position++
   }
   if (seen === 0) throw new Error(`"${text}" is not a duration`)
-  return Math.round(total)
+  return finite(text, Math.round(total))
+}
+
+/** A 400-digit number parses as Infinity: too long, not a silent forever. */
+function finite(text: string, ms: number): number {
+  if (!Number.isSafeInteger(ms)) throw new Error(`"${text}" is too long a duration`)
+  return ms
 }
 
 /** `3723000` → `1h 2m 3s`; used in logs, errors and the summary. */

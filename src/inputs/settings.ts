@@ -5,9 +5,9 @@
  */
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
-import { parseDuration } from './duration.js'
+import { formatDuration, parseDuration } from './duration.js'
 import { InputError } from '../api/errors.js'
-import { defaultEcsEndpoint } from '../ecs/client.js'
+import { defaultEcsEndpoint } from '../ecs/endpoints.js'
 import { parseTags, type Tag } from './tags.js'
 import {
   CREDENTIAL_INPUTS,
@@ -46,11 +46,29 @@ export interface Settings {
 }
 
 export const MIN_POLL_INTERVAL_MS = 1000
+/** A self-hosted job's longest run. */
+export const MAX_TIMEOUT_MS = 5 * 24 * 3_600_000
+export const MAX_INTERVAL_MS = 3_600_000
 
 type Env = Record<string, string | undefined>
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** An input's trimmed value; a control character (a line break, say) is refused, naming the input. */
 function input(name: string): string {
-  return core.getInput(name).trim()
+  const value = core.getInput(name).trim()
+  if (CONTROL.test(value))
+    throw new InputError(name, 'contains a control character (a line break?); give one line')
+  return value
+}
+
+/** The tags input: one tag a line, so line breaks are its separators; other controls are refused. */
+function tagsInput(): string {
+  const value = core.getInput(Inputs.Tags)
+  if (CONTROL.test(value.replace(/\r?\n/g, '')))
+    throw new InputError(Inputs.Tags, 'contains a control character other than a line break')
+  return value
 }
 
 function optional(name: string): string | undefined {
@@ -77,11 +95,12 @@ export function parseChoice<T extends string>(
   return found
 }
 
-function durationInput(name: string, fallback: string): number {
+function durationInput(name: string, fallback: string, maxMs: number): number {
   const raw = input(name) || fallback
   try {
     const ms = parseDuration(raw)
     if (ms <= 0) throw new Error('must be longer than zero')
+    if (ms > maxMs) throw new Error(`is longer than the limit, ${formatDuration(maxMs)}`)
     return ms
   } catch (error) {
     throw new InputError(
@@ -93,21 +112,18 @@ function durationInput(name: string, fallback: string): number {
   }
 }
 
+/** Loopback hosts, as the URL parser writes them (it turns `127.1` into `127.0.0.1`). */
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
-/** `host`, `host:port` or `https://host[:port]`; `http://` only for loopback hosts. */
+/**
+ * `host`, `host:port` or `scheme://host[:port]`, judged by a real URL parser:
+ * no user info, path, query or fragment; `http://` only for loopback hosts.
+ */
 export function parseEndpoint(name: string, value: string): Endpoint {
-  const match = /^(?:(https?):\/\/)?([^/\s?#]+)\/?$/i.exec(value)
-  if (!match)
-    throw new InputError(
-      name,
-      `"${value}" is not a host name or URL (e.g. ecs-vpc.cn-hangzhou.aliyuncs.com)`
-    )
-  const protocol = (match[1]?.toLowerCase() ?? 'https') as 'https' | 'http'
-  const host = match[2]
-  const hostname = host.startsWith('[')
-    ? host.slice(0, host.indexOf(']') + 1)
-    : host.replace(/:\d+$/, '')
+  const url = endpointUrl(name, value)
+  const protocol = url.protocol.slice(0, -1) as 'https' | 'http'
+  const hostname = url.hostname
+  const host = url.host
   if (protocol === 'http' && !LOOPBACK.test(hostname)) {
     throw new InputError(
       name,
@@ -115,6 +131,33 @@ export function parseEndpoint(name: string, value: string): Endpoint {
     )
   }
   return { host, protocol }
+}
+
+function endpointUrl(name: string, value: string): URL {
+  const example = '(e.g. ecs-vpc.cn-hangzhou.aliyuncs.com)'
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    throw new InputError(name, `"${value}" is not a host name or URL ${example}`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InputError(name, `must use https:// (or http:// for loopback), not ${url.protocol}//`)
+  if (url.username || url.password || /@/.test(value))
+    throw new InputError(
+      name,
+      `must not contain user info ("user@"): give the host alone ${example}`
+    )
+  if (
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash ||
+    /[?#]/.test(value) ||
+    /\/\/[^/]*\/./.test(withScheme)
+  )
+    throw new InputError(name, `must be a host, with no path, query or fragment ${example}`)
+  return url
 }
 
 export function parseTagsInput(value: string): Tag[] {
@@ -168,7 +211,7 @@ export function getSettings(env: Env = process.env): Settings {
   return {
     regionId,
     ...target,
-    tags: parseTagsInput(core.getInput(Inputs.Tags)),
+    tags: parseTagsInput(tagsInput()),
     ...waitInputs(),
     clientToken: checkClientToken(
       optional(Inputs.ClientToken) ??
@@ -251,9 +294,9 @@ type WaitSettings = Pick<
 
 /** How to wait, and what the end means. */
 function waitInputs(): WaitSettings {
-  const timeoutMs = durationInput(Inputs.Timeout, '60m')
-  const pollIntervalMs = durationInput(Inputs.PollInterval, '10s')
-  const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, '60s')
+  const timeoutMs = durationInput(Inputs.Timeout, '60m', MAX_TIMEOUT_MS)
+  const pollIntervalMs = durationInput(Inputs.PollInterval, '10s', MAX_INTERVAL_MS)
+  const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, '60s', MAX_INTERVAL_MS)
   if (pollIntervalMs < MIN_POLL_INTERVAL_MS)
     throw new InputError(Inputs.PollInterval, 'must be at least 1s')
   if (maxPollIntervalMs < pollIntervalMs) {

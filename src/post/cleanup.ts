@@ -12,7 +12,8 @@ import type { EcsClient } from '../ecs/client.js'
 import { connectEcs } from '../ecs/connect.js'
 import { describeError } from '../api/errors.js'
 import { getSettings, type Settings } from '../inputs/settings.js'
-import { coreLog, type Log } from '../log.js'
+import { runnerLog, type Log } from '../log.js'
+import { Secrets } from '../secrets.js'
 import { actionsState, PostStepState, type StateStore } from '../state.js'
 
 /** The post step's budget: GitHub gives a cancelled job's post steps little time. */
@@ -22,16 +23,24 @@ export interface PostDependencies {
   clock: Clock
   state: StateStore
   log: Log
+  secrets: Secrets
   env: Record<string, string | undefined>
-  credentials: (settings: Settings, log: Log, clock: Clock) => CredentialProvider
+  credentials: (
+    settings: Settings,
+    log: Log,
+    clock: Clock,
+    mask: (secret: string) => void
+  ) => CredentialProvider
   connect: (settings: Settings, credentials: CredentialProvider, log: Log) => EcsClient
 }
 
 export async function cleanup(overrides: Partial<PostDependencies> = {}): Promise<void> {
+  const secrets = overrides.secrets ?? new Secrets()
   const deps: PostDependencies = {
     clock: systemClock,
     state: actionsState,
-    log: coreLog,
+    log: runnerLog(secrets.scrub),
+    secrets,
     env: process.env,
     credentials: credentialsFor,
     connect: connectEcs,
@@ -47,8 +56,9 @@ export async function cleanup(overrides: Partial<PostDependencies> = {}): Promis
   }
   try {
     const settings = getSettings(deps.env)
-    maskSecrets(settings.credentials)
-    const client = deps.connect(settings, deps.credentials(settings, log, clock), log)
+    maskSecrets(settings.credentials, deps.secrets.add)
+    const credentials = deps.credentials(settings, log, clock, deps.secrets.add)
+    const client = deps.connect(settings, credentials, log)
     log.info(`The main step did not record an end for execution ${executionId}; cancelling it.`)
     const cancel = await cancelExecution(client, executionId, {
       clock,

@@ -8,6 +8,7 @@ import type { EcsClient } from '../ecs/client.js'
 import type { Ecs } from '../ecs/policy.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Log } from '../log.js'
+import type { Secrets } from '../secrets.js'
 import type { PostStepState, StateStore } from '../state.js'
 import type { RunCancellation, Signals } from './cancellation.js'
 import type { OutputSink, StepOutputs } from './outputs.js'
@@ -16,14 +17,21 @@ import type { OutputSink, StepOutputs } from './outputs.js'
 export interface Dependencies {
   clock: Clock
   log: Log
+  /** Every secret the step learns: masked, and scrubbed from what it writes. */
+  secrets: Secrets
   state: StateStore
   env: Record<string, string | undefined>
   /** Where SIGINT/SIGTERM arrive (process). */
   signals: Signals
   setOutput: OutputSink
   writeSummary: (markdown: string) => Promise<void>
-  /** The credential factory (credentials/factory.ts). */
-  credentials: (settings: Settings, log: Log, clock: Clock) => CredentialProvider
+  /** The credential factory (credentials/factory.ts); `mask` takes every secret it obtains. */
+  credentials: (
+    settings: Settings,
+    log: Log,
+    clock: Clock,
+    mask: (secret: string) => void
+  ) => CredentialProvider
   /** The raw ECS client, before the call policy is applied. */
   connect: (settings: Settings, credentials: CredentialProvider, log: Log) => EcsClient
 }

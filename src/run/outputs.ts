@@ -1,5 +1,5 @@
 /** The step's outputs: the only module that sets them. */
-import type { Execution } from '../ecs/client.js'
+import { type Execution, failureReason } from '../ecs/client.js'
 import { Outputs } from '../constants.js'
 
 export type OutputSink = (name: string, value: string) => void
@@ -18,7 +18,8 @@ export class StepOutputs {
   /** What the latest poll saw, and how long the step has waited so far. */
   progress(execution: Execution, elapsedMs: number): void {
     this.set(Outputs.Status, execution.status)
-    this.set(Outputs.Message, execution.message ?? '')
+    // The execution's Message, or its failure reason when the Message is empty.
+    this.set(Outputs.Message, execution.message ?? failureReason(execution) ?? '')
     if (execution.imageId) this.set(Outputs.ImageId, execution.imageId)
     this.duration(elapsedMs)
   }

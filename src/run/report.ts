@@ -5,6 +5,7 @@
  */
 import { describeError } from '../api/errors.js'
 import type { CancelResult } from '../ecs/cancel.js'
+import { failureReason } from '../ecs/client.js'
 import type { WaitResult } from '../wait/wait.js'
 import { type Run, StepFailure } from './context.js'
 import type { Chosen } from './execution.js'
@@ -30,7 +31,7 @@ export async function reportPhase(
 
   const cancel = await cancelAfterWait(run, chosen, waited)
   const result = decideResult(
-    { ...chosen, end: waited.end, execution: last, durationMs, cancel },
+    { ...chosen, end: waited.end, error: waited.error, execution: last, durationMs, cancel },
     settings
   )
   // The summary names the pipeline; on a cancelled run, no time is spent on that.
@@ -46,6 +47,7 @@ export async function reportPhase(
     imageId: last?.imageId,
     durationMs,
     message: last?.message,
+    failure: last ? failureReason(last) : undefined,
     origin: chosen.origin,
     note: result.note,
     timeline: waited.timeline
@@ -59,7 +61,8 @@ async function cancelAfterWait(
   chosen: Chosen,
   waited: WaitResult
 ): Promise<CancelResult | undefined> {
-  if (waited.end === 'timed_out' && cancelsAfterTimeout(chosen.origin, settings))
+  const unknownEnd = waited.end === 'timed_out' || waited.end === 'failed'
+  if (unknownEnd && cancelsAfterTimeout(chosen.origin, settings))
     return cancellation.cancelOnce(chosen.executionId, CANCEL_AFTER_TIMEOUT_BUDGET_MS)
   if (waited.end === 'aborted') return cancellation.outcome()
   return undefined

@@ -4,7 +4,7 @@
  * did. Tested table by table (the outcome table of the README).
  */
 import type { CancelResult } from '../ecs/cancel.js'
-import type { Execution } from '../ecs/client.js'
+import { type Execution, failureReason } from '../ecs/client.js'
 import { classify } from '../ecs/status.js'
 import { formatDuration } from '../inputs/duration.js'
 import type { Settings } from '../inputs/settings.js'
@@ -13,6 +13,8 @@ import type { Origin } from './context.js'
 
 export interface Ending {
   end: WaitEnd
+  /** Why polling failed, when `end` is 'failed'. */
+  error?: Error
   execution?: Execution
   executionId: string
   origin: Origin
@@ -45,7 +47,7 @@ export function cancelsAfterTimeout(origin: Origin, settings: ResultSettings): b
 
 export function decideResult(ending: Ending, settings: ResultSettings): StepResult {
   if (ending.end === 'aborted') return aborted(ending, settings)
-  if (ending.end === 'timed_out') return timedOut(ending, settings)
+  if (ending.end === 'timed_out' || ending.end === 'failed') return timedOut(ending, settings)
   return ended(ending, settings)
 }
 
@@ -69,7 +71,9 @@ function aborted(ending: Ending, settings: ResultSettings): StepResult {
   }
 }
 
+/** A time-out, or a poll that failed for good: the build's end is unknown, and on-timeout decides. */
 function timedOut(ending: Ending, settings: ResultSettings): StepResult {
+  const failed = ending.end === 'failed'
   let note: string
   if (settings.onTimeout === 'leave') {
     note = `it was left running (on-timeout: leave); follow it with execution-id: ${ending.executionId}`
@@ -78,11 +82,14 @@ function timedOut(ending: Ending, settings: ResultSettings): StepResult {
   } else {
     note = ending.cancel?.words ?? 'no cancel was requested'
   }
+  const what = failed
+    ? `Polling execution ${ending.executionId} failed (${ending.error?.message ?? 'unknown error'}), so its end is unknown (last status ${lastStatus(ending)}); as after a time-out, ${note}.`
+    : `Timed out after ${formatDuration(settings.timeoutMs)} waiting for execution ${ending.executionId} (last status ${lastStatus(ending)}); ${note}.`
   return {
     passed: false,
-    message: `Timed out after ${formatDuration(settings.timeoutMs)} waiting for execution ${ending.executionId} (last status ${lastStatus(ending)}); ${note}.`,
+    message: what,
     warning: false,
-    note: `Timed out; ${note}.`,
+    note: failed ? `Polling failed; ${note}.` : `Timed out; ${note}.`,
     done: ending.cancel ? ending.cancel.settled : true
   }
 }
@@ -90,7 +97,8 @@ function timedOut(ending: Ending, settings: ResultSettings): StepResult {
 function ended(ending: Ending, settings: ResultSettings): StepResult {
   const execution = ending.execution!
   const image = `Image: ${execution.imageId ?? 'none reported'}`
-  const detail = `Execution ${ending.executionId} ended with ${execution.status} after ${formatDuration(ending.durationMs)}${execution.message ? ` (message: "${execution.message}")` : ''}`
+  const reason = failureReason(execution)
+  const detail = `Execution ${ending.executionId} ended with ${execution.status} after ${formatDuration(ending.durationMs)}${execution.message ? ` (message: "${execution.message}")` : ''}${reason ? ` (error: ${reason})` : ''}`
   const result = { passed: false, warning: false, done: true }
   switch (classify(execution.status)) {
     case 'success':

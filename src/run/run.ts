@@ -9,7 +9,7 @@ import { withPolicy } from '../ecs/policy.js'
 import { getSettings, type Settings } from '../inputs/settings.js'
 import { PostStepState } from '../state.js'
 import { RunCancellation } from './cancellation.js'
-import type { Dependencies, Run } from './context.js'
+import { type Dependencies, type Run, StepFailure } from './context.js'
 import { executionPhase } from './execution.js'
 import { StepOutputs } from './outputs.js'
 import { pipelinePhase } from './pipeline.js'
@@ -58,21 +58,31 @@ export async function runMainStep(deps: Dependencies): Promise<void> {
 async function buildPhases(run: Run): Promise<void> {
   const pipelineId = await pipelinePhase(run)
   const chosen = await executionPhase(run, pipelineId)
-  if (!run.settings.wait) {
-    run.log.info(
-      `wait is false: execution ${chosen.executionId} goes on without this step. Wait for it in a later step with execution-id: ${chosen.executionId}`
-    )
-    run.state.done()
-    return
-  }
+  if (!run.settings.wait) return leaveRunning(run, chosen.executionId)
   const waited = await waitPhase(run, chosen, pipelineId)
   await reportPhase(run, chosen, pipelineId, waited)
+}
+
+/** wait: false. A run cancelled while the build was starting cancels it all the same. */
+async function leaveRunning(run: Run, executionId: string): Promise<void> {
+  const cancel = run.cancellation.cancelled ? await run.cancellation.outcome() : undefined
+  if (cancel) {
+    if (cancel.settled) run.state.done()
+    else run.state.execution(executionId, true)
+    throw new StepFailure(
+      `The workflow run was cancelled while execution ${executionId} was starting; ${cancel.words}.`
+    )
+  }
+  run.log.info(
+    `wait is false: execution ${executionId} goes on without this step. Wait for it in a later step with execution-id: ${executionId}`
+  )
+  run.state.done()
 }
 
 /** Every input, validated before any request; every secret masked before anything is logged. */
 function settingsPhase(deps: Dependencies): Settings {
   const settings = getSettings(deps.env)
-  maskSecrets(settings.credentials)
+  maskSecrets(settings.credentials, deps.secrets.add)
   deps.log.info(
     `Region ${settings.regionId}, endpoint ${settings.endpoint.protocol}://${settings.endpoint.host}, credentials: ${describeCredentials(settings.credentials)}`
   )
@@ -83,7 +93,7 @@ async function credentialsPhase(
   settings: Settings,
   deps: Dependencies
 ): Promise<CredentialProvider> {
-  const credentials = deps.credentials(settings, deps.log, deps.clock)
+  const credentials = deps.credentials(settings, deps.log, deps.clock, deps.secrets.add)
   if (settings.credentials.kind === 'oidc') {
     // Assume the role before anything else, so a trust-policy problem is the first thing reported.
     await deps.log.group('Assuming the RAM role with OIDC', () => credentials.getCredential())

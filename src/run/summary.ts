@@ -4,6 +4,7 @@
  * message, and the timeline of statuses seen.
  */
 import { formatDuration } from '../inputs/duration.js'
+import { forSummary, idForSummary } from '../untrusted.js'
 import { isTerminal } from '../ecs/status.js'
 import type { TimelineEntry } from '../wait/wait.js'
 import type { Origin } from './context.js'
@@ -23,6 +24,8 @@ export interface SummaryFacts {
   imageId?: string
   durationMs: number
   message?: string
+  /** ErrorCode: ErrorInfo of a failed execution. */
+  failure?: string
   /** How the step came to this execution. */
   origin: Origin
   note?: string
@@ -37,16 +40,8 @@ const ICONS: Record<string, string> = {
   CANCELLED: '⏹️'
 }
 
-/** Escapes what would break a table cell or inject markup. */
-export function cell(value: string | undefined): string {
-  if (value === undefined || value === '') return '–'
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>')
-}
+/** Every value from the service goes into the summary through these (untrusted.ts). */
+const cell = forSummary
 
 function clock(ms: number): string {
   return new Date(ms)
@@ -59,23 +54,24 @@ export function renderSummary(facts: SummaryFacts): string {
   const status = facts.status ?? 'UNKNOWN'
   const pipeline =
     facts.pipelineName && facts.pipelineId
-      ? `${cell(facts.pipelineName)} (\`${facts.pipelineId}\`)`
+      ? `${cell(facts.pipelineName)} (${idForSummary(facts.pipelineId)})`
       : facts.pipelineId
-        ? `\`${facts.pipelineId}\``
+        ? idForSummary(facts.pipelineId)
         : cell(facts.pipelineName)
   const lines = [
-    `### ${ICONS[status] ?? '⏳'} ECS image build ${cell(status)}`,
+    `### ${Object.hasOwn(ICONS, status) ? ICONS[status] : '⏳'} ECS image build ${cell(status)}`,
     '',
     '| | |',
     '| --- | --- |',
     `| Pipeline | ${pipeline} |`,
     `| Region | ${cell(facts.regionId)} |`,
-    `| Execution | \`${facts.executionId}\` (${ORIGIN_WORDS[facts.origin]}) |`,
+    `| Execution | ${idForSummary(facts.executionId)} (${ORIGIN_WORDS[facts.origin]}) |`,
     `| Status | ${cell(status)} |`,
-    `| Image | ${facts.imageId ? `\`${facts.imageId}\`` : '–'} |`,
+    `| Image | ${facts.imageId ? idForSummary(facts.imageId) : '–'} |`,
     `| Duration | ${formatDuration(facts.durationMs)} |`,
     `| Message | ${cell(facts.message)} |`
   ]
+  if (facts.failure) lines.push(`| Failure | ${cell(facts.failure)} |`)
   if (facts.note) lines.push('', `> ${cell(facts.note)}`)
   if (facts.timeline.length) {
     lines.push('', '| Status | Seen from | Lasted |', '| --- | --- | --- |')

@@ -38,11 +38,16 @@ export interface WaitOptions {
   onPoll?: (execution: Execution) => void
 }
 
-/** How a wait ended: the execution ended, the deadline came, or the run was cancelled. */
-export type WaitEnd = 'ended' | 'timed_out' | 'aborted'
+/**
+ * How a wait ended: the execution ended, the deadline came, the run was
+ * cancelled, or a poll failed in a way retrying cannot fix (`error` says how).
+ */
+export type WaitEnd = 'ended' | 'timed_out' | 'aborted' | 'failed'
 
 export interface WaitResult {
   end: WaitEnd
+  /** Why polling failed, when `end` is 'failed'. */
+  error?: ApiError
   execution?: Execution
   timeline: TimelineEntry[]
   polls: number
@@ -58,7 +63,9 @@ export async function waitForExecution(options: WaitOptions): Promise<WaitResult
   const wait = new Wait(options)
   for (;;) {
     if (signal?.aborted) return wait.finish('aborted')
-    if (await wait.poll()) return wait.finish('ended')
+    const polled = await wait.poll()
+    if (polled === true) return wait.finish('ended')
+    if (polled instanceof ApiError) return wait.finish('failed', polled)
     const now = clock.now()
     if (now >= deadline) return wait.finish('timed_out')
     const state = wait.state
@@ -85,8 +92,8 @@ class Wait {
     this.grace = options.visibilityGraceMs ?? DEFAULT_VISIBILITY_GRACE_MS
   }
 
-  /** One poll; true when the execution has ended. Throws only what retrying cannot fix. */
-  async poll(): Promise<boolean> {
+  /** One poll: true when the execution has ended; the error when retrying cannot fix it. */
+  async poll(): Promise<boolean | ApiError> {
     const { api, executionId } = this.options
     this.state.throttled = false
     this.polls++
@@ -100,7 +107,7 @@ class Wait {
       return isTerminal(execution.status)
     } catch (thrown) {
       const error = toApiError(OPERATION, thrown, `execution ${executionId}`)
-      if (!error.transient) throw error
+      if (!error.transient) return error
       this.failedPolls++
       this.state.throttled = error.throttled
       this.options.log.debug(
@@ -110,12 +117,13 @@ class Wait {
     }
   }
 
-  finish(end: WaitEnd): WaitResult {
+  finish(end: WaitEnd, error?: ApiError): WaitResult {
     const at = this.options.clock.now()
     if (this.timeline.length) this.timeline[this.timeline.length - 1].until = at
     this.options.log.debug(`wait ${end} after ${this.polls} poll(s), ${this.failedPolls} retried`)
     return {
       end,
+      error,
       execution: this.last,
       timeline: this.timeline,
       polls: this.polls,

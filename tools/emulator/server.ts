@@ -16,6 +16,12 @@ export type FaultKind =
   | 'http429' // 429 Throttling
   | 'http503' // 503 ServiceUnavailable (JSON)
   | 'forbidden' // 403 Forbidden.RAM: a refusal that retrying cannot fix
+  | 'echo' // 400 SignatureDoesNotMatch whose Message is the fault's `message` (a service echoing a request)
+  | 'hang' // no answer ever, request not applied (the socket stays open)
+  | 'drip' // request applied, the answer sent a byte every delayMs
+  | 'huge' // request applied, 200 with a body of 17 MiB
+  | 'repeat-token' // request applied, the answer's NextToken is always the same
+  | 'code200' // 200 with an error body (Code, Message, RequestId), request not applied
   | 'html502' // 502 with a proxy's HTML page
   | 'reset' // socket destroyed before the request is applied
   | 'reset-after-apply' // request applied, then the socket destroyed
@@ -30,6 +36,8 @@ export interface Fault {
   /** How many requests it hits (default 1). */
   times?: number
   delayMs?: number
+  /** For 'echo': the error message the service sends. */
+  message?: string
 }
 
 export interface Credential {
@@ -244,7 +252,10 @@ export class EcsEmulator {
     if (injected) record.fault = injected.kind
     if (injected && answerFaultBeforeApply(injected, reply, request)) return
 
-    const result = this.dispatch(incoming.action, incoming.params, auth.accessKeyId)
+    // A service that repeats its token takes it as if it were none.
+    const params = { ...incoming.params }
+    if (injected?.kind === 'repeat-token') delete params.NextToken
+    const result = this.dispatch(incoming.action, params, auth.accessKeyId)
     if (result instanceof ApiFault) return reply.fault(result)
     const payload = { RequestId: reply.requestId, ...result }
     if (incoming.action === 'DescribeImagePipelineExecutions') {
@@ -280,6 +291,14 @@ export class EcsEmulator {
         reply.record.httpStatus = 0
         request.socket.destroy()
         return true
+      case 'drip':
+        return this.drip(reply, payload, injected.delayMs ?? 200)
+      case 'huge':
+        reply.send(200, { ...(payload as object), Padding: 'x'.repeat(17 * 1024 * 1024) })
+        return true
+      case 'repeat-token':
+        reply.send(200, { ...(payload as object), NextToken: 'the-same-token' })
+        return true
       case 'truncated': {
         const text = JSON.stringify(payload)
         reply.send(200, text.slice(0, Math.max(1, Math.floor(text.length / 2))))
@@ -299,6 +318,25 @@ export class EcsEmulator {
         }
     }
     return false
+  }
+
+  /** Sends the answer a byte at a time: a body that trickles in. */
+  private drip(reply: Reply, payload: unknown, everyMs: number): boolean {
+    const bytes = Buffer.from(JSON.stringify(payload))
+    reply.start(200, bytes.length)
+    let sent = 0
+    const timer = setInterval(() => {
+      if (sent >= bytes.length || reply.closed) {
+        clearInterval(timer)
+        this.timers.delete(timer)
+        if (!reply.closed) reply.finish()
+        return
+      }
+      reply.write(bytes.subarray(sent, sent + 1))
+      sent++
+    }, everyMs)
+    this.timers.add(timer)
+    return true
   }
 
   private assumeRoleWithOidc(
@@ -766,6 +804,28 @@ class Reply {
     private readonly regionId: string
   ) {}
 
+  /** Headers only; the body follows through `write` and `finish`. */
+  start(status: number, length: number): void {
+    this.record.httpStatus = status
+    this.response.writeHead(status, {
+      'content-type': 'application/json;charset=utf-8',
+      'content-length': String(length),
+      'x-acs-request-id': this.requestId
+    })
+  }
+
+  write(chunk: Buffer): void {
+    this.response.write(chunk)
+  }
+
+  finish(): void {
+    this.response.end()
+  }
+
+  get closed(): boolean {
+    return this.response.destroyed || this.response.socket?.destroyed === true
+  }
+
   send(status: number, payload: unknown, contentType = 'application/json;charset=utf-8'): void {
     this.record.httpStatus = status
     const text = typeof payload === 'string' ? payload : JSON.stringify(payload)
@@ -811,6 +871,18 @@ function answerFaultBeforeApply(injected: Fault, reply: Reply, request: Incoming
       reply.fault(
         fault(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource.')
       )
+      return true
+    case 'echo':
+      reply.fault(fault(400, 'SignatureDoesNotMatch', injected.message ?? ''))
+      return true
+    case 'hang':
+      return true
+    case 'code200':
+      reply.send(200, {
+        RequestId: reply.requestId,
+        Code: 'Throttling.Concurrent',
+        Message: 'Request was denied due to concurrent request control.'
+      })
       return true
     case 'html502':
       reply.send(
