@@ -19,7 +19,7 @@ export class FakeClock implements Clock {
 }
 
 export class MemoryLog implements Log {
-  readonly lines: Array<{ level: 'debug' | 'info' | 'warning'; message: string }> = []
+  readonly lines: Array<{ level: 'debug' | 'info' | 'warning' | 'notice'; message: string }> = []
   debug(message: string): void {
     this.lines.push({ level: 'debug', message })
   }
@@ -29,12 +29,15 @@ export class MemoryLog implements Log {
   warning(message: string): void {
     this.lines.push({ level: 'warning', message })
   }
+  notice(message: string): void {
+    this.lines.push({ level: 'notice', message })
+  }
   readonly groups: string[] = []
   group<T>(name: string, fn: () => Promise<T>): Promise<T> {
     this.groups.push(name)
     return fn()
   }
-  at(level: 'debug' | 'info' | 'warning'): string[] {
+  at(level: 'debug' | 'info' | 'warning' | 'notice'): string[] {
     return this.lines.filter((line) => line.level === level).map((line) => line.message)
   }
 }

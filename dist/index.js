@@ -15677,7 +15677,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3550);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1228);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15686,7 +15686,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3550:
+/***/ 1228:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15721,7 +15721,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -18551,7 +18551,7 @@ function debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -18559,7 +18559,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -18567,7 +18567,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -18964,7 +18964,10 @@ const Inputs = {
     RoleSessionExpiration: 'role-session-expiration',
     Audience: 'audience',
     StsEndpoint: 'sts-endpoint',
-    Endpoint: 'endpoint'
+    Endpoint: 'endpoint',
+    EcsRamRole: 'ecs-ram-role',
+    MetadataEndpoint: 'metadata-endpoint',
+    ProvenanceTags: 'provenance-tags'
 };
 const Outputs = {
     ExecutionId: 'execution-id',
@@ -18988,61 +18991,8 @@ const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/inputs/duration.ts
-/**
- * Strict duration parsing: `90s`, `45m`, `1h30m`, `1h 30m 15s`, `250ms`, or a bare
- * number of seconds. Anything else throws, so a typo never becomes a silent default.
- */
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)\s*(ms|h|m|s)/gy;
-function parseDuration(text) {
-    const input = text.trim().toLowerCase();
-    if (input === '')
-        throw new Error('is empty');
-    if (/^\d+(\.\d+)?$/.test(input))
-        return finite(text, Math.round(Number(input) * 1000));
-    let total = 0;
-    let seen = 0;
-    PART.lastIndex = 0;
-    let position = 0;
-    while (position < input.length) {
-        PART.lastIndex = position;
-        const match = PART.exec(input);
-        if (!match) {
-            throw new Error(`"${text}" is not a duration (use e.g. 90s, 45m, 1h30m, or a number of seconds)`);
-        }
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        seen++;
-        position = PART.lastIndex;
-        while (input[position] === ' ')
-            position++;
-    }
-    if (seen === 0)
-        throw new Error(`"${text}" is not a duration`);
-    return finite(text, Math.round(total));
-}
-/** A 400-digit number parses as Infinity: too long, not a silent forever. */
-function finite(text, ms) {
-    if (!Number.isSafeInteger(ms))
-        throw new Error(`"${text}" is too long a duration`);
-    return ms;
-}
-/** `3723000` → `1h 2m 3s`; used in logs, errors and the summary. */
-function formatDuration(ms) {
-    const seconds = Math.max(0, Math.round(ms / 1000));
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    const parts = [];
-    if (h)
-        parts.push(`${h}h`);
-    if (m)
-        parts.push(`${m}m`);
-    if (s || parts.length === 0)
-        parts.push(`${s}s`);
-    return parts.join(' ');
-}
-
+// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/providers/http.js
+var http = __nccwpck_require__(1629);
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 ;// CONCATENATED MODULE: external "node:diagnostics_channel"
@@ -19216,110 +19166,6 @@ function summarize(last, failures, spentMs) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/credentials/oidc.ts
-
-
-
-/** Renew when a quarter of the session is left, and at most 5 minutes before the end. */
-function renewAt(obtainedAt, expiresAt) {
-    return expiresAt - Math.min(5 * 60_000, (expiresAt - obtainedAt) / 4);
-}
-const STS_RETRY_BUDGET_MS = 60_000;
-class OidcCredentials {
-    options;
-    session;
-    renewing;
-    renewals = 0;
-    constructor(options) {
-        this.options = options;
-    }
-    async getCredential() {
-        const { clock, log } = this.options;
-        const current = this.session;
-        if (!current || clock.now() >= renewAt(current.obtainedAt, current.expiresAt)) {
-            this.renewing ??= this.assume().finally(() => (this.renewing = undefined));
-            try {
-                this.session = await this.renewing;
-            }
-            catch (error) {
-                // Keep using a session that is still valid; fail only once it is not.
-                if (current && clock.now() < current.expiresAt - 10_000) {
-                    log.warning(`Could not renew the role session yet (${describeError(error)}); the current one is valid until ${new Date(current.expiresAt).toISOString()}.`);
-                }
-                else {
-                    throw error;
-                }
-            }
-        }
-        const session = this.session;
-        return {
-            accessKeyId: session.accessKeyId,
-            accessKeySecret: session.accessKeySecret,
-            securityToken: session.securityToken,
-            type: 'sts',
-            providerName: 'oidc_role_arn'
-        };
-    }
-    invalidate() {
-        this.session = undefined;
-        return true;
-    }
-    async assume() {
-        const { clock, log, mask, sts } = this.options;
-        const obtainedAt = clock.now();
-        const exchange = async () => {
-            const oidcToken = await this.options.getToken();
-            mask(oidcToken);
-            return sts.assumeRoleWithOidc({
-                roleArn: this.options.roleArn,
-                providerArn: this.options.providerArn,
-                oidcToken,
-                sessionName: this.options.sessionName,
-                durationSeconds: this.options.durationSeconds
-            });
-        };
-        const credentials = await withRetry('AssumeRoleWithOIDC', async () => {
-            try {
-                return await exchange();
-            }
-            catch (error) {
-                // A token can expire between its issue and its check: one more, fresh one.
-                if (error instanceof ApiError && error.code === 'AuthenticationFail.OIDCToken.Expired')
-                    return exchange();
-                throw error;
-            }
-        }, { clock, log, deadline: obtainedAt + STS_RETRY_BUDGET_MS }, `role ${this.options.roleArn}`);
-        mask(credentials.accessKeySecret);
-        mask(credentials.securityToken);
-        this.renewals++;
-        const lifetime = credentials.expiresAt - obtainedAt;
-        log.info(`${this.renewals === 1 ? 'Assumed' : 'Renewed'} role ${this.options.roleArn} (session ${this.options.sessionName}); valid for ${formatDuration(lifetime)}, renewed ${formatDuration(credentials.expiresAt - renewAt(obtainedAt, credentials.expiresAt))} before it ends.`);
-        return { ...credentials, obtainedAt };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/credentials/provider.ts
-/** Keys given as inputs or in the environment: they cannot be renewed. */
-class StaticCredentials {
-    credentials;
-    constructor(accessKeyId, accessKeySecret, securityToken) {
-        this.credentials = {
-            accessKeyId,
-            accessKeySecret,
-            securityToken,
-            type: securityToken ? 'sts' : 'access_key',
-            providerName: 'static'
-        };
-    }
-    async getCredential() {
-        return this.credentials;
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/providers/http.js
-var http = __nccwpck_require__(1629);
-// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/util/utils.js
-var utils = __nccwpck_require__(1712);
 ;// CONCATENATED MODULE: ./src/untrusted.ts
 /**
  * Text from the service is data, never markup or commands. Two doors lead out
@@ -19439,6 +19285,307 @@ function list(container, outer, inner) {
     return [];
 }
 
+;// CONCATENATED MODULE: ./src/inputs/duration.ts
+/**
+ * Strict duration parsing: `90s`, `45m`, `1h30m`, `1h 30m 15s`, `250ms`, or a bare
+ * number of seconds. Anything else throws, so a typo never becomes a silent default.
+ */
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const PART = /(\d+(?:\.\d+)?)\s*(ms|h|m|s)/gy;
+function parseDuration(text) {
+    const input = text.trim().toLowerCase();
+    if (input === '')
+        throw new Error('is empty');
+    if (/^\d+(\.\d+)?$/.test(input))
+        return finite(text, Math.round(Number(input) * 1000));
+    let total = 0;
+    let seen = 0;
+    PART.lastIndex = 0;
+    let position = 0;
+    while (position < input.length) {
+        PART.lastIndex = position;
+        const match = PART.exec(input);
+        if (!match) {
+            throw new Error(`"${text}" is not a duration (use e.g. 90s, 45m, 1h30m, or a number of seconds)`);
+        }
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        seen++;
+        position = PART.lastIndex;
+        while (input[position] === ' ')
+            position++;
+    }
+    if (seen === 0)
+        throw new Error(`"${text}" is not a duration`);
+    return finite(text, Math.round(total));
+}
+/** A 400-digit number parses as Infinity: too long, not a silent forever. */
+function finite(text, ms) {
+    if (!Number.isSafeInteger(ms))
+        throw new Error(`"${text}" is too long a duration`);
+    return ms;
+}
+/** `3723000` → `1h 2m 3s`; used in logs, errors and the summary. */
+function formatDuration(ms) {
+    const seconds = Math.max(0, Math.round(ms / 1000));
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    const parts = [];
+    if (h)
+        parts.push(`${h}h`);
+    if (m)
+        parts.push(`${m}m`);
+    if (s || parts.length === 0)
+        parts.push(`${s}s`);
+    return parts.join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/credentials/session.ts
+
+/** Renew when a quarter of the session is left, and at most 5 minutes before the end. */
+function renewAt(obtainedAt, expiresAt) {
+    return expiresAt - Math.min(5 * 60_000, (expiresAt - obtainedAt) / 4);
+}
+class SessionCredentials {
+    clock;
+    log;
+    providerName;
+    session;
+    renewing;
+    renewals = 0;
+    constructor(clock, log, 
+    /** The provider's name, as the vendor's SDK reports it. */
+    providerName) {
+        this.clock = clock;
+        this.log = log;
+        this.providerName = providerName;
+    }
+    async getCredential() {
+        const current = this.session;
+        if (!current || this.clock.now() >= renewAt(current.obtainedAt, current.expiresAt)) {
+            this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
+            try {
+                this.session = await this.renewing;
+            }
+            catch (error) {
+                // Keep using a session that is still valid; fail only once it is not.
+                if (!current || this.clock.now() >= current.expiresAt - 10_000)
+                    throw error;
+                this.log.warning(`Could not renew the credentials yet (${describeError(error)}); the current ones are valid until ${new Date(current.expiresAt).toISOString()}.`);
+            }
+        }
+        const session = this.session;
+        return {
+            accessKeyId: session.accessKeyId,
+            accessKeySecret: session.accessKeySecret,
+            securityToken: session.securityToken,
+            type: 'sts',
+            providerName: this.providerName
+        };
+    }
+    invalidate() {
+        this.session = undefined;
+        return true;
+    }
+    async renew() {
+        const obtainedAt = this.clock.now();
+        const keys = await this.obtain();
+        this.renewals++;
+        return { ...keys, obtainedAt };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/credentials/ecs-ram-role.ts
+/**
+ * Credentials of the RAM role attached to the ECS instance the runner is on,
+ * from the instance metadata service in its hardened mode, as the vendor's
+ * credentials library asks for them (its own request builder and transport):
+ * `PUT /latest/api/token` with `X-aliyun-ecs-metadata-token-ttl-seconds`, then
+ * `GET /latest/meta-data/ram/security-credentials/<role>` with
+ * `X-aliyun-ecs-metadata-token`. Contacted only when `ecs-ram-role` is given.
+ */
+
+
+
+
+
+
+
+
+/** The metadata token's lifetime, as the vendor's library asks for it. */
+const METADATA_TOKEN_TTL_SECONDS = 21_600;
+const RETRY_BUDGET_MS = 30_000;
+const OPERATION = 'InstanceMetadata';
+class EcsRamRoleCredentials extends SessionCredentials {
+    options;
+    constructor(options) {
+        super(options.clock, options.log, 'ecs_ram_role');
+        this.options = options;
+    }
+    async obtain() {
+        const { clock, log, roleName, mask } = this.options;
+        const obtainedAt = clock.now();
+        const keys = await withRetry(OPERATION, async () => this.fetchKeys(await this.metadataToken()), { clock, log, deadline: obtainedAt + RETRY_BUDGET_MS, maxAttempts: 4 }, `RAM role ${roleName}`);
+        mask(keys.accessKeySecret);
+        mask(keys.securityToken);
+        log.info(`${this.renewals === 0 ? 'Got' : 'Renewed'} the credentials of the instance's RAM role ${roleName}; valid for ${formatDuration(keys.expiresAt - obtainedAt)}.`);
+        return keys;
+    }
+    async metadataToken() {
+        const response = await this.exchange(this.request('PUT', '/latest/api/token', {
+            'x-aliyun-ecs-metadata-token-ttl-seconds': `${METADATA_TOKEN_TTL_SECONDS}`
+        }));
+        if (response.statusCode !== 200)
+            throw this.refusal(`the metadata service refused a session token (HTTP ${response.statusCode}); check that its hardened mode is reachable from the runner`, response.statusCode);
+        const token = response.body.toString('utf8').trim();
+        this.options.mask(token);
+        return token;
+    }
+    async fetchKeys(token) {
+        const { roleName } = this.options;
+        const response = await this.exchange(this.request('GET', `/latest/meta-data/ram/security-credentials/${roleName}`, {
+            'x-aliyun-ecs-metadata-token': token
+        }));
+        if (response.statusCode === 404)
+            throw this.refusal(`the instance has no RAM role named "${roleName}"; check ${Inputs.EcsRamRole} and the role attached to the instance`, 404);
+        if (response.statusCode !== 200)
+            throw this.refusal(`the metadata service answered HTTP ${response.statusCode}`, response.statusCode);
+        return keysOf(response.body, roleName, this.options.clock.now());
+    }
+    request(method, path, headers) {
+        return http.Request.builder()
+            .withMethod(method)
+            .withProtocol('http')
+            .withHost(this.options.endpoint.host)
+            .withPath(path)
+            .withHeaders(headers)
+            .withReadTimeout(5_000)
+            .withConnectTimeout(5_000)
+            .build();
+    }
+    async exchange(request) {
+        try {
+            return await bounded(() => (0,http.doRequest)(request), 10_000);
+        }
+        catch (error) {
+            const failure = toApiError(OPERATION, error, `metadata service ${this.options.endpoint.host}`);
+            throw new ApiError({
+                ...failure,
+                operation: OPERATION,
+                code: failure.code,
+                message: `${failure.apiMessage}: the instance metadata service did not answer; is this runner an ECS instance? (check ${Inputs.MetadataEndpoint})`,
+                transient: failure.transient
+            });
+        }
+    }
+    refusal(message, statusCode) {
+        return new ApiError({
+            operation: OPERATION,
+            code: `MetadataService.HTTP${statusCode}`,
+            message,
+            statusCode,
+            resource: `RAM role ${this.options.roleName}`,
+            transient: statusCode >= 500 || statusCode === 429,
+            throttled: statusCode === 429
+        });
+    }
+}
+function keysOf(body, roleName, now) {
+    let data;
+    try {
+        data = record(JSON.parse(body.toString('utf8')));
+    }
+    catch {
+        throw toApiError(OPERATION, { name: 'SyntaxError', message: 'not JSON' }, `RAM role ${roleName}`);
+    }
+    const accessKeyId = parse_text(data.AccessKeyId);
+    const accessKeySecret = parse_text(data.AccessKeySecret);
+    const securityToken = parse_text(data.SecurityToken);
+    if (parse_text(data.Code) !== 'Success' || !accessKeyId || !accessKeySecret || !securityToken)
+        throw new ApiError({
+            operation: OPERATION,
+            code: 'MetadataService.NoCredentials',
+            message: `the metadata service gave no credentials for RAM role "${roleName}" (Code ${parse_text(data.Code) ?? 'missing'})`,
+            transient: false,
+            throttled: false
+        });
+    const expiration = Date.parse(parse_text(data.Expiration) ?? '');
+    return {
+        accessKeyId,
+        accessKeySecret,
+        securityToken,
+        expiresAt: Number.isFinite(expiration) ? expiration : now + 15 * 60_000
+    };
+}
+
+;// CONCATENATED MODULE: ./src/credentials/oidc.ts
+
+
+
+
+const STS_RETRY_BUDGET_MS = 60_000;
+class OidcCredentials extends SessionCredentials {
+    options;
+    constructor(options) {
+        super(options.clock, options.log, 'oidc_role_arn');
+        this.options = options;
+    }
+    obtain() {
+        return this.assume();
+    }
+    async assume() {
+        const { clock, log, mask, sts } = this.options;
+        const obtainedAt = clock.now();
+        const exchange = async () => {
+            const oidcToken = await this.options.getToken();
+            mask(oidcToken);
+            return sts.assumeRoleWithOidc({
+                roleArn: this.options.roleArn,
+                providerArn: this.options.providerArn,
+                oidcToken,
+                sessionName: this.options.sessionName,
+                durationSeconds: this.options.durationSeconds
+            });
+        };
+        const credentials = await withRetry('AssumeRoleWithOIDC', async () => {
+            try {
+                return await exchange();
+            }
+            catch (error) {
+                // A token can expire between its issue and its check: one more, fresh one.
+                if (error instanceof ApiError && error.code === 'AuthenticationFail.OIDCToken.Expired')
+                    return exchange();
+                throw error;
+            }
+        }, { clock, log, deadline: obtainedAt + STS_RETRY_BUDGET_MS }, `role ${this.options.roleArn}`);
+        mask(credentials.accessKeySecret);
+        mask(credentials.securityToken);
+        const lifetime = credentials.expiresAt - obtainedAt;
+        log.info(`${this.renewals === 0 ? 'Assumed' : 'Renewed'} role ${this.options.roleArn} (session ${this.options.sessionName}); valid for ${formatDuration(lifetime)}, renewed ${formatDuration(credentials.expiresAt - renewAt(obtainedAt, credentials.expiresAt))} before it ends.`);
+        return credentials;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/credentials/provider.ts
+/** Keys given as inputs or in the environment: they cannot be renewed. */
+class StaticCredentials {
+    credentials;
+    constructor(accessKeyId, accessKeySecret, securityToken) {
+        this.credentials = {
+            accessKeyId,
+            accessKeySecret,
+            securityToken,
+            type: securityToken ? 'sts' : 'access_key',
+            providerName: 'static'
+        };
+    }
+    async getCredential() {
+        return this.credentials;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/util/utils.js
+var utils = __nccwpck_require__(1712);
 ;// CONCATENATED MODULE: ./src/credentials/sts.ts
 /**
  * STS 2015-04-01 AssumeRoleWithOIDC, in the form the vendor's credentials
@@ -19535,7 +19682,17 @@ function credentialsOf(body, resource, fallbackExpiry) {
 
 
 
+
 function createCredentialProvider(settings, context) {
+    if (settings.kind === 'ecs-ram-role') {
+        return new EcsRamRoleCredentials({
+            roleName: settings.roleName,
+            endpoint: context.metadataEndpoint,
+            clock: context.clock,
+            log: context.log,
+            mask: context.mask
+        });
+    }
     if (settings.kind === 'static') {
         return new StaticCredentials(settings.accessKeyId, settings.accessKeySecret, settings.securityToken);
     }
@@ -19559,6 +19716,7 @@ function createCredentialProvider(settings, context) {
 function credentialsFor(settings, log, clock, mask) {
     return createCredentialProvider(settings.credentials, {
         stsEndpoint: settings.stsEndpoint,
+        metadataEndpoint: settings.metadataEndpoint,
         log,
         clock,
         mask
@@ -19573,6 +19731,8 @@ function maskSecrets(settings, mask) {
     }
 }
 function describeCredentials(settings) {
+    if (settings.kind === 'ecs-ram-role')
+        return `the instance's RAM role ${settings.roleName} (instance metadata)`;
     if (settings.kind === 'oidc') {
         return settings.token.source === 'github'
             ? `GitHub OIDC, role ${settings.roleArn}`
@@ -19822,6 +19982,7 @@ function runnerLog(scrub) {
         debug: (message) => debug(line(message)),
         info: (message) => info(line(message)),
         warning: (message) => warning(line(message)),
+        notice: (message) => notice(line(message)),
         group: (name, fn) => group(line(name), fn)
     };
 }
@@ -19830,6 +19991,7 @@ const silentLog = {
     debug: () => undefined,
     info: () => undefined,
     warning: () => undefined,
+    notice: () => undefined,
     group: (_name, fn) => fn()
 };
 
@@ -19969,6 +20131,27 @@ function parseTags(text) {
         return tag;
     });
 }
+/** Where the build came from: the repository, the run (`run-id/attempt`) and the commit. */
+function provenanceTags(origin) {
+    const tags = [];
+    if (origin.repository)
+        tags.push({ key: 'github-repository', value: origin.repository });
+    if (origin.runId !== undefined)
+        tags.push({ key: 'github-run', value: `${origin.runId}/${origin.runAttempt ?? 1}` });
+    if (origin.sha)
+        tags.push({ key: 'github-sha', value: origin.sha });
+    return tags;
+}
+/** The user's tags, then each provenance tag whose key the user did not take; at most MAX_TAGS. */
+function withProvenance(tags, provenance) {
+    const taken = new Set(tags.map((tag) => tag.key));
+    const added = provenance.filter((tag) => !taken.has(tag.key));
+    added.forEach(checkTag);
+    const all = [...tags, ...added];
+    if (all.length > MAX_TAGS)
+        throw new Error(`has ${tags.length} tags, and with ${added.length} provenance tags (${added.map((t) => t.key).join(', ')}) that makes ${all.length}; at most ${MAX_TAGS} are allowed: remove some, or set provenance-tags: false`);
+    return all;
+}
 function checkTag({ key, value }) {
     if (key.length < 1 || key.length > 128) {
         throw new Error(`key "${key}" must be 1 to 128 characters`);
@@ -19984,6 +20167,97 @@ function checkTag({ key, value }) {
     if (/https?:\/\//i.test(value)) {
         throw new Error(`value of "${key}" must not contain http:// or https://`);
     }
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./src/github.ts
+/**
+ * Where this run comes from: @actions/github's `context`, for the client token,
+ * the session name, the provenance tags and the summary's links. Only its
+ * Context class is imported: the package's entry also loads Octokit (about
+ * 245 kB this action never uses), and the package exports no lighter path.
+ */
+
+const number = (value) => (Number.isFinite(value) ? value : undefined);
+function runOrigin(context = new Context()) {
+    let repository;
+    try {
+        repository = `${context.repo.owner}/${context.repo.repo}`;
+    }
+    catch {
+        // Outside a workflow run (a local run) there is no repository.
+    }
+    return {
+        repository,
+        runId: number(context.runId),
+        runAttempt: number(context.runAttempt),
+        job: context.job || undefined,
+        step: context.action || undefined,
+        sha: context.sha || undefined,
+        serverUrl: context.serverUrl
+    };
+}
+/** The workflow run's page, and the commit's. */
+function runLinks(origin) {
+    const base = origin.repository ? `${origin.serverUrl}/${origin.repository}` : undefined;
+    return {
+        run: base && origin.runId !== undefined
+            ? `${base}/actions/runs/${origin.runId}${origin.runAttempt ? `/attempts/${origin.runAttempt}` : ''}`
+            : undefined,
+        commit: base && origin.sha ? `${base}/commit/${origin.sha}` : undefined
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/credentials.ts
@@ -20002,7 +20276,8 @@ const CREDENTIAL_INPUTS = [
     Inputs.OidcProviderArn,
     Inputs.RoleSessionName,
     Inputs.RoleSessionExpiration,
-    Inputs.Audience
+    Inputs.Audience,
+    Inputs.EcsRamRole
 ];
 const MIN_SESSION_SECONDS = 900;
 const MAX_SESSION_SECONDS = 43_200;
@@ -20012,8 +20287,8 @@ function checkSessionName(sessionName) {
     }
 }
 /** A valid RoleSessionName (2–64 of A-Za-z0-9.@_-) derived from the run. */
-function deriveSessionName(env) {
-    const raw = `github-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+function deriveSessionName(origin) {
+    const raw = `github-${origin.runId ?? 'local'}-${origin.runAttempt ?? '1'}`;
     return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64);
 }
 function sessionSeconds(inputs) {
@@ -20033,21 +20308,40 @@ function sessionSeconds(inputs) {
  * 3. ALIBABA_CLOUD_ACCESS_KEY_ID + _SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
  * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
  */
-function credentialSettings(inputs, env) {
+function credentialSettings(inputs, env, origin) {
+    const sessionName = deriveSessionName(origin);
+    if (inputs[Inputs.EcsRamRole])
+        return ecsRamRoleInputs(inputs);
     if (inputs[Inputs.RoleToAssume] || inputs[Inputs.OidcProviderArn])
-        return oidcInputs(inputs, env);
+        return oidcInputs(inputs, env, sessionName);
     const keys = keyInputs(inputs);
     if (keys)
         return keys;
-    const found = environmentCredentials(inputs, env);
+    const found = environmentCredentials(inputs, env, sessionName);
     if (found)
         return found;
     throw new InputError(Inputs.AccessKeyId, `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`);
 }
+/** The instance's RAM role: exclusive with every other credential input. */
+function ecsRamRoleInputs(inputs) {
+    const roleName = inputs[Inputs.EcsRamRole];
+    const others = [
+        Inputs.AccessKeyId,
+        Inputs.AccessKeySecret,
+        Inputs.SecurityToken,
+        Inputs.RoleToAssume,
+        Inputs.OidcProviderArn
+    ].filter((name) => inputs[name]);
+    if (others.length)
+        throw new InputError(Inputs.EcsRamRole, `cannot be combined with ${others.join(', ')}; choose one way to authenticate`);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(roleName))
+        throw new InputError(Inputs.EcsRamRole, `${JSON.stringify(roleName)} is not a RAM role name (1 to 64 of A-Z a-z 0-9 . _ -)`);
+    return { kind: 'ecs-ram-role', roleName };
+}
 /** ARNs are checked against the whole value: nothing may follow them (a line break, a command). */
 const ROLE_ARN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,/-]+$/i;
 const PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._@+=,/-]+$/i;
-function oidcInputs(inputs, env) {
+function oidcInputs(inputs, env, derived) {
     const roleArn = inputs[Inputs.RoleToAssume];
     const providerArn = inputs[Inputs.OidcProviderArn];
     if (!roleArn)
@@ -20063,7 +20357,7 @@ function oidcInputs(inputs, env) {
     if (!PROVIDER_ARN.test(providerArn)) {
         throw new InputError(Inputs.OidcProviderArn, `${JSON.stringify(providerArn)} is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`);
     }
-    const sessionName = inputs[Inputs.RoleSessionName] ?? deriveSessionName(env);
+    const sessionName = inputs[Inputs.RoleSessionName] ?? derived;
     checkSessionName(sessionName);
     const durationSeconds = sessionSeconds(inputs);
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -20091,7 +20385,7 @@ function keyInputs(inputs) {
     return { kind: 'static', source: 'inputs', accessKeyId, accessKeySecret, securityToken };
 }
 /** The vendor's variables: keys, or OIDC with a token file kept fresh by whatever wrote it. */
-function environmentCredentials(inputs, env) {
+function environmentCredentials(inputs, env, derived) {
     const envId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
     const envSecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
     if (envId && envSecret) {
@@ -20107,9 +20401,7 @@ function environmentCredentials(inputs, env) {
     const envProvider = env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN?.trim();
     const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim();
     if (envRole && envProvider && envTokenFile) {
-        const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
-            inputs[Inputs.RoleSessionName] ||
-            deriveSessionName(env);
+        const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() || inputs[Inputs.RoleSessionName] || derived;
         checkSessionName(sessionName);
         return {
             kind: 'oidc',
@@ -20129,6 +20421,7 @@ function environmentCredentials(inputs, env) {
  * file that reads inputs. A bad input throws an InputError naming it, before any
  * request is sent.
  */
+
 
 
 
@@ -20210,9 +20503,23 @@ function parseEndpoint(name, value) {
     }
     return { host, protocol };
 }
-function endpointUrl(name, value) {
+/** The instance metadata service's address on every ECS instance. */
+const METADATA_HOST = '100.100.100.200';
+/**
+ * `host[:port]` or `http://host[:port]`: the metadata service speaks plain HTTP,
+ * so only its own address or a loopback host (an emulator) is accepted.
+ */
+function parseMetadataEndpoint(name, value) {
+    const url = endpointUrl(name, value, 'http');
+    if (url.protocol !== 'http:')
+        throw new InputError(name, `must be plain http:// (the metadata service speaks nothing else)`);
+    if (url.hostname !== METADATA_HOST && !LOOPBACK.test(url.hostname))
+        throw new InputError(name, `must be the metadata service (${METADATA_HOST}) or a loopback host, not "${url.hostname}"`);
+    return { host: url.host, protocol: 'http' };
+}
+function endpointUrl(name, value, scheme = 'https') {
     const example = '(e.g. ecs-vpc.cn-hangzhou.aliyuncs.com)';
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `${scheme}://${value}`;
     let url;
     try {
         url = new URL(withScheme);
@@ -20231,6 +20538,18 @@ function endpointUrl(name, value) {
         /\/\/[^/]*\/./.test(withScheme))
         throw new InputError(name, `must be a host, with no path, query or fragment ${example}`);
     return url;
+}
+/** The tags input, with the provenance tags unless provenance-tags is false; at most 20 in all. */
+function tagsWithProvenance(origin) {
+    const tags = parseTagsInput(tagsInput());
+    if (!parseBoolean(Inputs.ProvenanceTags, input(Inputs.ProvenanceTags), true))
+        return tags;
+    try {
+        return withProvenance(tags, provenanceTags(origin));
+    }
+    catch (error) {
+        throw new InputError(Inputs.Tags, error.message);
+    }
 }
 function parseTagsInput(value) {
     try {
@@ -20252,22 +20571,22 @@ function checkClientToken(token) {
  * retried start never creates a second build; different for a re-run (run
  * attempt), another job or step, another region or pipeline.
  */
-function deriveClientToken(env, regionId, pipeline) {
+function deriveClientToken(origin, regionId, pipeline) {
     const parts = [
-        env.GITHUB_REPOSITORY,
-        env.GITHUB_RUN_ID,
-        env.GITHUB_RUN_ATTEMPT,
-        env.GITHUB_JOB,
-        env.GITHUB_ACTION,
+        origin.repository,
+        origin.runId,
+        origin.runAttempt,
+        origin.job,
+        origin.step,
         regionId,
         pipeline
     ];
     const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256')
-        .update(parts.map((p) => p ?? '').join('\n'))
+        .update(parts.map((p) => (p === undefined ? '' : String(p))).join('\n'))
         .digest('hex');
-    return `gha-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${digest.slice(0, 24)}`.slice(0, 64);
+    return `gha-${origin.runId ?? 'local'}-${origin.runAttempt ?? '1'}-${digest.slice(0, 24)}`.slice(0, 64);
 }
-function getSettings(env = process.env) {
+function getSettings(env = process.env, origin = runOrigin()) {
     const regionId = regionInput(env);
     const target = targetInputs();
     const credentialInputs = {};
@@ -20276,13 +20595,15 @@ function getSettings(env = process.env) {
     return {
         regionId,
         ...target,
-        tags: parseTagsInput(tagsInput()),
+        tags: tagsWithProvenance(origin),
         ...waitInputs(),
         clientToken: checkClientToken(optional(Inputs.ClientToken) ??
-            deriveClientToken(env, regionId, target.pipelineId ?? target.pipelineName ?? target.executionId ?? '')),
+            deriveClientToken(origin, regionId, target.pipelineId ?? target.pipelineName ?? target.executionId ?? '')),
         endpoint: parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)),
         stsEndpoint: parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'),
-        credentials: credentialSettings(credentialInputs, env),
+        metadataEndpoint: parseMetadataEndpoint(Inputs.MetadataEndpoint, optional(Inputs.MetadataEndpoint) ?? METADATA_HOST),
+        credentials: credentialSettings(credentialInputs, env, origin),
+        origin,
         history: parseBoolean(`(environment variable) ${HISTORY_VARIABLE}`, env[HISTORY_VARIABLE]?.trim() ?? '', true)
     };
 }
@@ -20487,22 +20808,42 @@ function isKnown(status) {
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
 const DEFAULT_FACTOR = 1.5;
 /** In running phases other than the last, at most this many minimum intervals apart. */
-const PHASE_CEILING = 3;
+const PHASE_CEILING = 2;
+/** Before the likely end (from history), at most this many minimum intervals apart. */
+const SPARSE_CEILING = 3;
+/** Jitter: a delay moves by up to half this share of it, either way. */
 const JITTER = 0.2;
-/** The last phase of every build: the end follows it. */
+/** The usual last phases: the end follows them. */
 function isFinalPhase(status) {
     return status === 'RELEASING' || status === 'CANCELLING';
 }
 function nextPollDelay(state, options, random) {
     const { minMs, maxMs } = options;
-    const factor = options.factor ?? DEFAULT_FACTOR;
+    let delay = scheduledDelay(state, options);
     if (state.throttled) {
-        // Slow down: at least double what we did, and never less than before.
-        const previous = state.previousDelayMs ?? minMs;
-        return clamp(Math.max(previous * 2, minMs * 2), minMs, maxMs);
+        // Decorrelated jitter: between the last delay (never faster) and three times it.
+        const previous = Math.max(state.previousDelayMs ?? minMs, 2 * minMs);
+        delay = Math.max(delay, previous + 2 * previous * random());
     }
+    else if (state.backoffMs && !isFinalPhase(state.status)) {
+        // Spend the shared quota where the end can come: the last phases are not held back.
+        delay = Math.max(delay, state.backoffMs);
+    }
+    return jitter(clamp(delay, minMs, maxMs), options, random);
+}
+/** What throttling leaves behind after a poll: the delay it forced, decaying by half each quiet poll. */
+function nextBackoff(state, delayMs, minMs) {
+    if (state.throttled)
+        return delayMs;
+    const half = (state.backoffMs ?? 0) / 2;
+    return half > minMs ? half : undefined;
+}
+/** The schedule alone: phase, history, growth; no throttling, no jitter. */
+function scheduledDelay(state, options) {
+    const { minMs, maxMs } = options;
     if (isFinalPhase(state.status))
         return minMs;
+    const factor = options.factor ?? DEFAULT_FACTOR;
     let ceiling = Math.min(maxMs, minMs * PHASE_CEILING);
     let landing = Number.POSITIVE_INFINITY;
     const window = options.expectedEnd;
@@ -20510,13 +20851,26 @@ function nextPollDelay(state, options, random) {
         state.elapsedMs !== undefined &&
         state.status !== undefined &&
         state.elapsedMs < window.fromMs) {
-        // Long before the likely end: sparse polling, with a poll landing right on the window.
-        ceiling = maxMs;
+        // Long before the likely end: sparser polling, with a poll landing right on the
+        // window. Not up to the maximum: a build may still fail before it.
+        ceiling = Math.min(maxMs, minMs * SPARSE_CEILING);
         landing = window.fromMs - state.elapsedMs;
     }
     const grown = minMs * factor ** Math.min(state.unchangedPolls, 60);
-    const jittered = grown * (1 - JITTER * random());
-    return clamp(Math.min(jittered, Math.max(landing, minMs)), minMs, ceiling);
+    return clamp(Math.min(grown, Math.max(landing, minMs)), minMs, ceiling);
+}
+/**
+ * Up to JITTER/2 of the delay either way, so the mean stays the schedule's; a
+ * delay that would leave [minimum, maximum] is reflected back into it.
+ */
+function jitter(delay, { minMs, maxMs }, random) {
+    const offset = delay * JITTER * (random() - 0.5);
+    const jittered = delay + offset;
+    if (jittered < minMs)
+        return Math.round(Math.min(maxMs, delay + Math.abs(offset)));
+    if (jittered > maxMs)
+        return Math.round(Math.max(minMs, delay - Math.abs(offset)));
+    return Math.round(jittered);
 }
 /** Never sleep past the deadline: the last poll happens right at it. */
 function untilDeadline(delayMs, nowMs, deadlineMs) {
@@ -20543,7 +20897,7 @@ function clamp(value, low, high) {
 
 
 const DEFAULT_VISIBILITY_GRACE_MS = 60_000;
-const OPERATION = 'DescribeImagePipelineExecutions';
+const wait_OPERATION = 'DescribeImagePipelineExecutions';
 async function waitForExecution(options) {
     const { clock, log, deadline, signal } = options;
     const random = options.random ?? Math.random;
@@ -20561,7 +20915,9 @@ async function waitForExecution(options) {
             return wait.finish('timed_out');
         const state = wait.state;
         const delay = untilDeadline(nextPollDelay(state, options.schedule, random), now, deadline);
+        wait.slowedBy(delay);
         state.previousDelayMs = delay;
+        state.backoffMs = nextBackoff(state, delay, options.schedule.minMs);
         log.debug(`next poll in ${(delay / 1000).toFixed(1)}s${state.throttled ? ' (slowed down after throttling)' : ''}`);
         await clock.sleep(delay, signal);
     }
@@ -20576,6 +20932,9 @@ class Wait {
     last;
     polls = 0;
     failedPolls = 0;
+    throttledPolls = 0;
+    /** How much longer than the schedule alone the waits after throttling were. */
+    throttleDelayMs = 0;
     constructor(options) {
         this.options = options;
         this.grace = options.visibilityGraceMs ?? DEFAULT_VISIBILITY_GRACE_MS;
@@ -20595,17 +20954,28 @@ class Wait {
             return isTerminal(execution.status);
         }
         catch (thrown) {
-            const error = toApiError(OPERATION, thrown, `execution ${executionId}`);
+            const error = toApiError(wait_OPERATION, thrown, `execution ${executionId}`);
             if (!error.transient)
                 return error;
             this.failedPolls++;
             this.state.throttled = error.throttled;
+            if (error.throttled)
+                this.throttledPolls++;
             this.options.log.debug(`poll ${this.polls} failed with ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${this.failedPolls} at the next poll`);
             return false;
         }
     }
+    /** Counts what throttling (and its slow recovery) added to a delay. */
+    slowedBy(delayMs) {
+        if (!this.state.throttled && !this.state.backoffMs)
+            return;
+        const normal = scheduledDelay(this.state, this.options.schedule);
+        this.throttleDelayMs += Math.max(0, delayMs - normal);
+    }
     finish(end, error) {
         const at = this.options.clock.now();
+        if (this.throttledPolls)
+            this.options.log.notice(`The API throttled ${this.throttledPolls} of ${this.polls} polls (the account's rate quota is shared with other runs, the console and other tools); waiting it out slowed this step by about ${formatDuration(this.throttleDelayMs)}.`);
         if (this.timeline.length)
             this.timeline[this.timeline.length - 1].until = at;
         this.options.log.debug(`wait ${end} after ${this.polls} poll(s), ${this.failedPolls} retried`);
@@ -20624,7 +20994,7 @@ class Wait {
         const waited = clock.now() - startedAt;
         if (waited > this.grace) {
             throw new ApiError({
-                operation: OPERATION,
+                operation: wait_OPERATION,
                 code: 'InvalidExecution.NotFound',
                 message: `execution ${executionId} is not listed ${formatDuration(waited)} after the wait began; check execution-id and region-id`,
                 resource: `execution ${executionId}`,
@@ -20990,6 +21360,12 @@ const ORIGIN_WORDS = {
     attached: 'attached',
     given: 'waited for'
 };
+/** A link of ours, shown only when it is a plain http(s) URL: nothing in it can break the markdown. */
+function summary_link(label, url) {
+    return url && /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$/.test(url) && !/[()[\]]/.test(url)
+        ? `[${label}](${url})`
+        : undefined;
+}
 const ICONS = {
     SUCCESS: '✅',
     PARTITION_SUCCESS: '⚠️',
@@ -21027,6 +21403,9 @@ function renderSummary(facts) {
     ];
     if (facts.failure)
         lines.push(`| Failure | ${cell(facts.failure)} |`);
+    const links = [summary_link('Workflow run', facts.links?.run), summary_link('Commit', facts.links?.commit)];
+    if (links.some(Boolean))
+        lines.push('', links.filter(Boolean).join(' · '));
     if (facts.note)
         lines.push('', `> ${cell(facts.note)}`);
     if (facts.timeline.length) {
@@ -21046,6 +21425,7 @@ function renderSummary(facts) {
  * settle the result (result.ts), and write it where users look: outputs, the
  * job summary, the log, and the post step's state.
  */
+
 
 
 
@@ -21079,6 +21459,7 @@ async function reportPhase(run, chosen, knownPipelineId, waited) {
         failure: last ? failureReason(last) : undefined,
         origin: chosen.origin,
         note: result.note,
+        links: runLinks(settings.origin),
         timeline: waited.timeline
     });
     conclude(run, result);
@@ -21258,6 +21639,9 @@ async function credentialsPhase(settings, deps) {
     if (settings.credentials.kind === 'oidc') {
         // Assume the role before anything else, so a trust-policy problem is the first thing reported.
         await deps.log.group('Assuming the RAM role with OIDC', () => credentials.getCredential());
+    }
+    else if (settings.credentials.kind === 'ecs-ram-role') {
+        await deps.log.group("Getting the instance's RAM role credentials", () => credentials.getCredential());
     }
     return credentials;
 }

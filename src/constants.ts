@@ -29,7 +29,10 @@ export const Inputs = {
   RoleSessionExpiration: 'role-session-expiration',
   Audience: 'audience',
   StsEndpoint: 'sts-endpoint',
-  Endpoint: 'endpoint'
+  Endpoint: 'endpoint',
+  EcsRamRole: 'ecs-ram-role',
+  MetadataEndpoint: 'metadata-endpoint',
+  ProvenanceTags: 'provenance-tags'
 } as const
 
 export const Outputs = {

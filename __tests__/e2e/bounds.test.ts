@@ -114,3 +114,36 @@ test('wait: false, run cancelled while the start was in flight: the build is can
   )
   expect(emulator().calls('CancelImagePipelineExecution')).toHaveLength(1)
 })
+
+test('if-running: wait against a service whose state lags: the schedule and the deadline hold', async () => {
+  // The start says busy, the listing shows the old build running, a look-up by ID says it ended.
+  const theirs = emulator().seedExecution(TEST_PIPELINE_ID, { steps: [] }, 60_000)
+  emulator().inject(
+    { action: 'StartImagePipelineExecution', kind: 'busy', times: 1000 },
+    { action: 'DescribeImagePipelineExecutions', kind: 'stale-listing', times: 1000 }
+  )
+  const began = Date.now()
+  const result = await run(emulator(), { 'if-running': 'wait', timeout: '5s' })
+  expect(result.exitCode).toBe(1)
+  expect(errors(result)[0]).toMatch(/Timed out waiting for .*nothing was started/)
+  expect(Date.now() - began).toBeLessThan(5_000 + 40_000)
+  const starts = emulator().calls('StartImagePipelineExecution')
+  // One start a poll-interval (1 s here) at the most, each with a token of its own.
+  expect(starts.length).toBeLessThanOrEqual(7)
+  expect(new Set(starts.map((call) => call.params.ClientToken)).size).toBe(starts.length)
+  expect(theirs.id).toMatch(/^exec-/)
+})
+
+test('outputs follow the polls: after a time-out they hold the last message and status seen', async () => {
+  emulator().planNext(TEST_PIPELINE_ID, {
+    // The message changes while the status stays the same.
+    steps: [
+      { status: 'BUILDING', ms: 1200, message: 'first message' },
+      { status: 'BUILDING', ms: 600_000, message: 'still building' }
+    ]
+  })
+  const result = await run(emulator(), { timeout: '3s', 'on-timeout': 'leave' })
+  expect(result.exitCode).toBe(1)
+  expect(result.outputs).toMatchObject({ status: 'BUILDING', message: 'still building' })
+  expect(Number(result.outputs['duration-seconds'])).toBeGreaterThanOrEqual(3)
+})

@@ -125,7 +125,29 @@ test('tags are sent as Tag.N.Key / Tag.N.Value, in order', async () => {
     'Tag.3.Key': 'empty',
     'Tag.3.Value': ''
   })
-  expect(emulator().executions[0].tags).toHaveLength(3)
+  // ...then the provenance tags (on by default), from @actions/github's context.
+  expect(emulator().executions[0].tags.map((tag) => tag.key)).toEqual([
+    'commit',
+    'workflow',
+    'empty',
+    'github-repository',
+    'github-run',
+    'github-sha'
+  ])
+  expect(
+    emulator()
+      .executions[0].tags.slice(3)
+      .map((tag) => tag.value)
+  ).toEqual(['octo-org/golden-images', '1234567890/1', expect.stringMatching(/^[0-9a-f]{40}$/)])
+})
+
+test('provenance-tags: false sends only your tags, and the summary links the run and commit', async () => {
+  const result = await run(emulator(), { tags: 'commit=abc123', 'provenance-tags': 'false' })
+  expect(result.exitCode).toBe(0)
+  expect(emulator().executions[0].tags).toEqual([{ key: 'commit', value: 'abc123' }])
+  expect(result.summary).toMatch(
+    /\[Workflow run\]\(https:\/\/github\.com\/octo-org\/golden-images\/actions\/runs\/1234567890\/attempts\/1\) · \[Commit\]\(https:\/\/github\.com\/octo-org\/golden-images\/commit\/[0-9a-f]{40}\)/
+  )
 })
 
 test('the ClientToken: derived from the run by default, the input when given', async () => {

@@ -6,6 +6,7 @@ const { getSettings, deriveClientToken, parseEndpoint } =
   await import('../../src/inputs/settings.js')
 const { deriveSessionName } = await import('../../src/inputs/credentials.js')
 const { InputError } = await import('../../src/api/errors.js')
+type RunOrigin = import('../../src/github.js').RunOrigin
 
 const base = {
   'region-id': 'cn-hangzhou',
@@ -21,9 +22,22 @@ const runEnv = {
   GITHUB_ACTION: 'image'
 }
 
+/** What @actions/github's Context reads from these variables (src/github.ts), without touching process.env. */
+function originOf(env: Record<string, string>): RunOrigin {
+  return {
+    repository: env.GITHUB_REPOSITORY,
+    runId: env.GITHUB_RUN_ID ? Number(env.GITHUB_RUN_ID) : undefined,
+    runAttempt: env.GITHUB_RUN_ATTEMPT ? Number(env.GITHUB_RUN_ATTEMPT) : undefined,
+    job: env.GITHUB_JOB,
+    step: env.GITHUB_ACTION,
+    sha: env.GITHUB_SHA,
+    serverUrl: 'https://github.com'
+  }
+}
+
 function settings(inputs: Record<string, string>, env: Record<string, string> = runEnv) {
   core.setInputs(inputs)
-  return getSettings(env)
+  return getSettings(env, originOf(env))
 }
 
 beforeEach(() => {
@@ -35,7 +49,12 @@ test('defaults', () => {
   expect(s).toMatchObject({
     regionId: 'cn-hangzhou',
     pipelineId: 'ip-2ze5tsl5bp6nf2b3xxxx',
-    tags: [],
+    // Provenance tags are on by default.
+    tags: [
+      { key: 'github-repository', value: 'o/r' },
+      { key: 'github-run', value: '42/1' }
+    ],
+    metadataEndpoint: { host: '100.100.100.200', protocol: 'http' },
     wait: true,
     timeoutMs: 3_600_000,
     pollIntervalMs: 10_000,
@@ -77,7 +96,9 @@ test('every input, set', () => {
   expect(s).toMatchObject({
     tags: [
       { key: 'a', value: '1' },
-      { key: 'b', value: '2' }
+      { key: 'b', value: '2' },
+      { key: 'github-repository', value: 'o/r' },
+      { key: 'github-run', value: '42/1' }
     ],
     wait: false,
     timeoutMs: 5_400_000,
@@ -280,7 +301,7 @@ describe('bad input names the input', () => {
     core.setInputs({ ...base, ...overrides })
     let thrown: unknown
     try {
-      getSettings(runEnv)
+      getSettings(runEnv, originOf(runEnv))
     } catch (error) {
       thrown = error
     }
@@ -301,23 +322,104 @@ test.each([
 })
 
 test('the derived client token: stable for a retry, new for a re-run, another job, step or pipeline', () => {
-  const token = deriveClientToken(runEnv, 'cn-hangzhou', 'ip-1')
-  expect(deriveClientToken({ ...runEnv }, 'cn-hangzhou', 'ip-1')).toBe(token)
+  const token = deriveClientToken(originOf(runEnv), 'cn-hangzhou', 'ip-1')
+  expect(deriveClientToken(originOf({ ...runEnv }), 'cn-hangzhou', 'ip-1')).toBe(token)
   const variants = [
-    deriveClientToken({ ...runEnv, GITHUB_RUN_ATTEMPT: '2' }, 'cn-hangzhou', 'ip-1'),
-    deriveClientToken({ ...runEnv, GITHUB_JOB: 'other' }, 'cn-hangzhou', 'ip-1'),
-    deriveClientToken({ ...runEnv, GITHUB_ACTION: 'image2' }, 'cn-hangzhou', 'ip-1'),
-    deriveClientToken({ ...runEnv, GITHUB_REPOSITORY: 'o/other' }, 'cn-hangzhou', 'ip-1'),
-    deriveClientToken(runEnv, 'cn-beijing', 'ip-1'),
-    deriveClientToken(runEnv, 'cn-hangzhou', 'ip-2')
+    deriveClientToken(originOf({ ...runEnv, GITHUB_RUN_ATTEMPT: '2' }), 'cn-hangzhou', 'ip-1'),
+    deriveClientToken(originOf({ ...runEnv, GITHUB_JOB: 'other' }), 'cn-hangzhou', 'ip-1'),
+    deriveClientToken(originOf({ ...runEnv, GITHUB_ACTION: 'image2' }), 'cn-hangzhou', 'ip-1'),
+    deriveClientToken(originOf({ ...runEnv, GITHUB_REPOSITORY: 'o/other' }), 'cn-hangzhou', 'ip-1'),
+    deriveClientToken(originOf(runEnv), 'cn-beijing', 'ip-1'),
+    deriveClientToken(originOf(runEnv), 'cn-hangzhou', 'ip-2')
   ]
   expect(new Set([token, ...variants]).size).toBe(7)
   for (const t of [token, ...variants]) expect(t).toMatch(/^[\x21-\x7e]{1,64}$/)
 })
 
 test('the derived session name is valid even from odd run variables', () => {
-  expect(deriveSessionName({ GITHUB_RUN_ID: '9'.repeat(80), GITHUB_RUN_ATTEMPT: '1' })).toMatch(
-    /^[A-Za-z0-9.@_-]{2,64}$/
-  )
-  expect(deriveSessionName({})).toBe('github-local-1')
+  expect(
+    deriveSessionName(originOf({ GITHUB_RUN_ID: '9'.repeat(80), GITHUB_RUN_ATTEMPT: '1' }))
+  ).toMatch(/^[A-Za-z0-9.@_-]{2,64}$/)
+  expect(deriveSessionName(originOf({}))).toBe('github-local-1')
+})
+
+describe('provenance tags', () => {
+  const sha = 'a'.repeat(40)
+  const env = { ...runEnv, GITHUB_SHA: sha }
+
+  test('added by default; a tag of yours with the same key wins', () => {
+    const s = settings({ ...base, tags: 'github-run=mine\nteam=infra' }, env)
+    expect(s.tags).toEqual([
+      { key: 'github-run', value: 'mine' },
+      { key: 'team', value: 'infra' },
+      { key: 'github-repository', value: 'o/r' },
+      { key: 'github-sha', value: sha }
+    ])
+  })
+
+  test('provenance-tags: false turns them off', () => {
+    expect(settings({ ...base, tags: 'a=1', 'provenance-tags': 'false' }, env).tags).toEqual([
+      { key: 'a', value: '1' }
+    ])
+  })
+
+  test('they count toward the 20, and going over says so', () => {
+    const eighteen = Array.from({ length: 18 }, (_, i) => `k${i}=v`).join('\n')
+    expect(() => settings({ ...base, tags: eighteen }, env)).toThrow(
+      /Input "tags" has 18 tags, and with 3 provenance tags .* makes 21; at most 20 .*provenance-tags: false/
+    )
+    expect(
+      settings({ ...base, tags: eighteen, 'provenance-tags': 'false' }, env).tags
+    ).toHaveLength(18)
+  })
+
+  test('provenance-tags accepts only true or false', () => {
+    expect(() => settings({ ...base, 'provenance-tags': 'yes' }, env)).toThrow(
+      /Input "provenance-tags" must be true or false/
+    )
+  })
+})
+
+describe('ecs-ram-role', () => {
+  const role = {
+    'region-id': 'cn-hangzhou',
+    'image-pipeline-id': 'ip-1',
+    'ecs-ram-role': 'runner-role'
+  }
+
+  test('the instance role, from the default metadata service', () => {
+    const s = settings(role)
+    expect(s.credentials).toEqual({ kind: 'ecs-ram-role', roleName: 'runner-role' })
+    expect(s.metadataEndpoint).toEqual({ host: '100.100.100.200', protocol: 'http' })
+  })
+
+  test.each([
+    ['127.0.0.1:8080', { host: '127.0.0.1:8080', protocol: 'http' }],
+    ['http://localhost:9', { host: 'localhost:9', protocol: 'http' }],
+    ['100.100.100.200', { host: '100.100.100.200', protocol: 'http' }]
+  ])('metadata-endpoint %s', (value, endpoint) => {
+    expect(settings({ ...role, 'metadata-endpoint': value }).metadataEndpoint).toEqual(endpoint)
+  })
+
+  test.each([
+    [
+      { 'access-key-id': 'a', 'access-key-secret': 'b' },
+      /cannot be combined with access-key-id, access-key-secret/
+    ],
+    [{ 'security-token': 't' }, /cannot be combined with security-token/],
+    [{ 'role-to-assume': 'acs:ram::1:role/x' }, /cannot be combined with role-to-assume/],
+    [{ 'ecs-ram-role': 'a role' }, /not a RAM role name/]
+  ])('refused: %p', (extra, message) => {
+    expect(() => settings({ ...role, ...extra })).toThrow(message)
+    expect(() => settings({ ...role, ...extra })).toThrow(/^Input "ecs-ram-role" /)
+  })
+
+  test.each([
+    ['https://100.100.100.200', /plain http/],
+    ['10.0.0.1', /100\.100\.100\.200\) or a loopback host/],
+    ['http://[::1]@169.254.169.254', /user info/],
+    ['http://127.0.0.1/latest', /no path/]
+  ])('metadata-endpoint %s is refused', (value, message) => {
+    expect(() => settings({ ...role, 'metadata-endpoint': value })).toThrow(message)
+  })
 })

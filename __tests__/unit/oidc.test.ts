@@ -1,7 +1,8 @@
 import { expect, test } from '@jest/globals'
 import { FakeClock, MemoryLog } from '../../__fixtures__/clock.js'
 import { ApiError } from '../../src/api/errors.js'
-import { OidcCredentials, renewAt } from '../../src/credentials/oidc.js'
+import { OidcCredentials } from '../../src/credentials/oidc.js'
+import { renewAt } from '../../src/credentials/session.js'
 import type { AssumeRoleWithOidcParams, StsClient } from '../../src/credentials/sts.js'
 
 const MINUTE = 60_000
@@ -134,7 +135,7 @@ test('a session that is still valid is kept when its renewal fails; once it ends
   failing.options.sts = { assumeRoleWithOidc: async () => Promise.reject(denied) }
   clock.advance(56 * MINUTE)
   expect((await credential.getCredential()).accessKeyId).toBe('STS.1')
-  expect(log.at('warning')[0]).toMatch(/Could not renew the role session yet/)
+  expect(log.at('warning')[0]).toMatch(/Could not renew the credentials yet/)
   clock.advance(4 * MINUTE)
   await expect(credential.getCredential()).rejects.toThrow(/NoPermission/)
 })

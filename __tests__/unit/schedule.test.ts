@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import {
   expectedEndWindow,
+  nextBackoff,
   nextPollDelay,
   type PollState,
   untilDeadline
@@ -32,57 +33,82 @@ describe('nextPollDelay invariants', () => {
           }
   })
 
-  test('never faster right after a throttled poll', () => {
-    for (const previousDelayMs of [10_000, 15_000, 25_000, 40_000, 60_000])
-      for (const random of randoms) {
-        const delay = nextPollDelay(
+  test('never faster right after a throttled poll, and spread out (decorrelated jitter)', () => {
+    for (const previousDelayMs of [10_000, 15_000, 25_000, 40_000, 60_000]) {
+      const delays = randoms.map((random) =>
+        nextPollDelay(
           state({ status: 'BUILDING', throttled: true, previousDelayMs }),
           options,
           () => random
         )
-        expect(delay).toBeGreaterThanOrEqual(Math.min(previousDelayMs * 2, options.maxMs))
-      }
+      )
+      // The jitter after the clamp may take up to 10% off.
+      for (const delay of delays)
+        expect(delay).toBeGreaterThanOrEqual(Math.min(previousDelayMs, options.maxMs) * 0.9)
+      if (previousDelayMs < 30_000) expect(new Set(delays).size).toBeGreaterThan(2)
+    }
   })
 
-  test('grows while nothing changes, up to 3× the minimum, and starts over on a change', () => {
+  test('after throttling, recovery is gradual: the backoff halves each quiet poll', () => {
+    const base = state({ status: 'BUILDING', unchangedPolls: 20 })
+    let backoffMs: number | undefined = 60_000
+    const delays: number[] = []
+    for (let poll = 0; poll < 4; poll++) {
+      delays.push(nextPollDelay({ ...base, backoffMs }, options, () => 0.5))
+      backoffMs = nextBackoff({ ...base, backoffMs }, delays[poll], options.minMs)
+    }
+    expect(delays).toEqual([60_000, 30_000, 20_000, 20_000])
+    expect(nextBackoff({ ...base, throttled: true }, 45_000, options.minMs)).toBe(45_000)
+  })
+
+  test('jitter after the clamp: runs that start together spread out, at the minimum too', () => {
+    for (const status of ['RELEASING', 'BUILDING']) {
+      const delays = randoms.map((random) =>
+        nextPollDelay(state({ status, unchangedPolls: 20 }), options, () => random)
+      )
+      expect(new Set(delays).size).toBeGreaterThanOrEqual(3)
+    }
+  })
+
+  test('grows while nothing changes, up to 2× the minimum (a build may fail from any phase)', () => {
     const delays = [0, 1, 2, 3, 4, 5].map((unchangedPolls) =>
-      nextPollDelay(state({ status: 'BUILDING', unchangedPolls }), options, () => 0)
+      nextPollDelay(state({ status: 'BUILDING', unchangedPolls }), options, () => 0.5)
     )
-    expect(delays).toEqual([10_000, 15_000, 22_500, 30_000, 30_000, 30_000])
+    expect(delays).toEqual([10_000, 15_000, 20_000, 20_000, 20_000, 20_000])
   })
 
   test('RELEASING and CANCELLING, the last phases, are polled at the minimum', () => {
     for (const status of ['RELEASING', 'CANCELLING']) {
-      expect(nextPollDelay(state({ status, unchangedPolls: 20 }), options, () => 0)).toBe(10_000)
+      expect(nextPollDelay(state({ status, unchangedPolls: 20 }), options, () => 0.5)).toBe(10_000)
     }
     expect(
-      nextPollDelay(state({ status: 'DISTRIBUTING', unchangedPolls: 20 }), options, () => 0)
-    ).toBe(30_000)
+      nextPollDelay(state({ status: 'DISTRIBUTING', unchangedPolls: 20 }), options, () => 0.5)
+    ).toBe(20_000)
   })
 
-  test('with history: sparse before the likely end, a poll landing on its start, then as without history', () => {
+  test('with history: sparser (3× the minimum) before the likely end, a poll landing on its start, then as without history', () => {
     const at = (elapsedMs: number) =>
       nextPollDelay(
         state({ status: 'BUILDING', unchangedPolls: 20, elapsedMs }),
         withHistory,
-        () => 0
+        () => 0.5
       )
-    expect(at(5 * 60_000)).toBe(60_000)
+    expect(at(5 * 60_000)).toBe(30_000)
     expect(at(30 * 60_000 - 25_000)).toBe(25_000)
     expect(at(30 * 60_000 - 3_000)).toBe(10_000)
-    expect(at(35 * 60_000)).toBe(30_000)
-    expect(at(41 * 60_000)).toBe(30_000)
+    expect(at(35 * 60_000)).toBe(20_000)
+    expect(at(41 * 60_000)).toBe(20_000)
     // Without a status yet (nothing seen), history is not trusted.
-    expect(nextPollDelay(state({ unchangedPolls: 20, elapsedMs: 0 }), withHistory, () => 0)).toBe(
-      30_000
+    expect(nextPollDelay(state({ unchangedPolls: 20, elapsedMs: 0 }), withHistory, () => 0.5)).toBe(
+      20_000
     )
   })
 
-  test('jitter spreads runners apart by up to a fifth', () => {
-    const high = nextPollDelay(state({ unchangedPolls: 3 }), options, () => 0)
-    const low = nextPollDelay(state({ unchangedPolls: 3 }), options, () => 0.999)
-    expect(low).toBeLessThan(high)
-    expect(low).toBeGreaterThanOrEqual(Math.round(high * 0.8) - 1)
+  test('jitter spreads runners apart by up to a fifth, centred on the schedule', () => {
+    const low = nextPollDelay(state({ unchangedPolls: 1 }), options, () => 0)
+    const mid = nextPollDelay(state({ unchangedPolls: 1 }), options, () => 0.5)
+    const high = nextPollDelay(state({ unchangedPolls: 1 }), options, () => 0.999)
+    expect([low, mid, high]).toEqual([13_500, 15_000, 16_497])
   })
 })
 
@@ -106,4 +132,12 @@ describe('expectedEndWindow', () => {
   ])('%p gives %p', (durations, window) => {
     expect(expectedEndWindow(durations)).toEqual(window)
   })
+})
+
+test('the last phases are not held back by an earlier backoff: the end is where calls pay', () => {
+  const backoffMs = 60_000
+  expect(nextPollDelay(state({ status: 'RELEASING', backoffMs }), options, () => 0.5)).toBe(10_000)
+  expect(
+    nextPollDelay(state({ status: 'BUILDING', unchangedPolls: 5, backoffMs }), options, () => 0.5)
+  ).toBe(60_000)
 })

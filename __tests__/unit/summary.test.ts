@@ -76,3 +76,18 @@ test('cells cannot inject markup or break the table', () => {
   expect(cell('<script>a|b</script>\nnext')).toBe('&lt;script&gt;a&#124;b&lt;/script&gt;<br>next')
   expect(cell(undefined)).toBe('–')
 })
+
+test('links to the workflow run and the commit, when they are plain URLs', () => {
+  const links = {
+    run: 'https://github.com/o/r/actions/runs/42/attempts/1',
+    commit: 'https://github.com/o/r/commit/abc123'
+  }
+  const markdown = renderSummary({ ...facts, links })
+  expect(markdown).toContain(`[Workflow run](${links.run}) · [Commit](${links.commit})`)
+  const odd = renderSummary({
+    ...facts,
+    links: { run: 'javascript:alert(1)', commit: 'https://x/y)(z' }
+  })
+  expect(odd).not.toContain('Workflow run')
+  expect(odd).not.toContain('[Commit]')
+})

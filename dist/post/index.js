@@ -15677,7 +15677,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5076);
+/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3264);
 
 await (0,_post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 
@@ -15686,7 +15686,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5076:
+/***/ 3264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18585,7 +18585,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -18681,61 +18681,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/inputs/duration.ts
-/**
- * Strict duration parsing: `90s`, `45m`, `1h30m`, `1h 30m 15s`, `250ms`, or a bare
- * number of seconds. Anything else throws, so a typo never becomes a silent default.
- */
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)\s*(ms|h|m|s)/gy;
-function parseDuration(text) {
-    const input = text.trim().toLowerCase();
-    if (input === '')
-        throw new Error('is empty');
-    if (/^\d+(\.\d+)?$/.test(input))
-        return finite(text, Math.round(Number(input) * 1000));
-    let total = 0;
-    let seen = 0;
-    PART.lastIndex = 0;
-    let position = 0;
-    while (position < input.length) {
-        PART.lastIndex = position;
-        const match = PART.exec(input);
-        if (!match) {
-            throw new Error(`"${text}" is not a duration (use e.g. 90s, 45m, 1h30m, or a number of seconds)`);
-        }
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        seen++;
-        position = PART.lastIndex;
-        while (input[position] === ' ')
-            position++;
-    }
-    if (seen === 0)
-        throw new Error(`"${text}" is not a duration`);
-    return finite(text, Math.round(total));
-}
-/** A 400-digit number parses as Infinity: too long, not a silent forever. */
-function finite(text, ms) {
-    if (!Number.isSafeInteger(ms))
-        throw new Error(`"${text}" is too long a duration`);
-    return ms;
-}
-/** `3723000` → `1h 2m 3s`; used in logs, errors and the summary. */
-function formatDuration(ms) {
-    const seconds = Math.max(0, Math.round(ms / 1000));
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    const parts = [];
-    if (h)
-        parts.push(`${h}h`);
-    if (m)
-        parts.push(`${m}m`);
-    if (s || parts.length === 0)
-        parts.push(`${s}s`);
-    return parts.join(' ');
-}
-
+// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/providers/http.js
+var http = __nccwpck_require__(1629);
 ;// CONCATENATED MODULE: ./src/api/errors.ts
 /**
  * Errors the action raises. An ApiError carries what a user needs to act: the
@@ -19163,110 +19110,6 @@ function summarize(last, failures, spentMs) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/credentials/oidc.ts
-
-
-
-/** Renew when a quarter of the session is left, and at most 5 minutes before the end. */
-function renewAt(obtainedAt, expiresAt) {
-    return expiresAt - Math.min(5 * 60_000, (expiresAt - obtainedAt) / 4);
-}
-const STS_RETRY_BUDGET_MS = 60_000;
-class OidcCredentials {
-    options;
-    session;
-    renewing;
-    renewals = 0;
-    constructor(options) {
-        this.options = options;
-    }
-    async getCredential() {
-        const { clock, log } = this.options;
-        const current = this.session;
-        if (!current || clock.now() >= renewAt(current.obtainedAt, current.expiresAt)) {
-            this.renewing ??= this.assume().finally(() => (this.renewing = undefined));
-            try {
-                this.session = await this.renewing;
-            }
-            catch (error) {
-                // Keep using a session that is still valid; fail only once it is not.
-                if (current && clock.now() < current.expiresAt - 10_000) {
-                    log.warning(`Could not renew the role session yet (${describeError(error)}); the current one is valid until ${new Date(current.expiresAt).toISOString()}.`);
-                }
-                else {
-                    throw error;
-                }
-            }
-        }
-        const session = this.session;
-        return {
-            accessKeyId: session.accessKeyId,
-            accessKeySecret: session.accessKeySecret,
-            securityToken: session.securityToken,
-            type: 'sts',
-            providerName: 'oidc_role_arn'
-        };
-    }
-    invalidate() {
-        this.session = undefined;
-        return true;
-    }
-    async assume() {
-        const { clock, log, mask, sts } = this.options;
-        const obtainedAt = clock.now();
-        const exchange = async () => {
-            const oidcToken = await this.options.getToken();
-            mask(oidcToken);
-            return sts.assumeRoleWithOidc({
-                roleArn: this.options.roleArn,
-                providerArn: this.options.providerArn,
-                oidcToken,
-                sessionName: this.options.sessionName,
-                durationSeconds: this.options.durationSeconds
-            });
-        };
-        const credentials = await withRetry('AssumeRoleWithOIDC', async () => {
-            try {
-                return await exchange();
-            }
-            catch (error) {
-                // A token can expire between its issue and its check: one more, fresh one.
-                if (error instanceof ApiError && error.code === 'AuthenticationFail.OIDCToken.Expired')
-                    return exchange();
-                throw error;
-            }
-        }, { clock, log, deadline: obtainedAt + STS_RETRY_BUDGET_MS }, `role ${this.options.roleArn}`);
-        mask(credentials.accessKeySecret);
-        mask(credentials.securityToken);
-        this.renewals++;
-        const lifetime = credentials.expiresAt - obtainedAt;
-        log.info(`${this.renewals === 1 ? 'Assumed' : 'Renewed'} role ${this.options.roleArn} (session ${this.options.sessionName}); valid for ${formatDuration(lifetime)}, renewed ${formatDuration(credentials.expiresAt - renewAt(obtainedAt, credentials.expiresAt))} before it ends.`);
-        return { ...credentials, obtainedAt };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/credentials/provider.ts
-/** Keys given as inputs or in the environment: they cannot be renewed. */
-class StaticCredentials {
-    credentials;
-    constructor(accessKeyId, accessKeySecret, securityToken) {
-        this.credentials = {
-            accessKeyId,
-            accessKeySecret,
-            securityToken,
-            type: securityToken ? 'sts' : 'access_key',
-            providerName: 'static'
-        };
-    }
-    async getCredential() {
-        return this.credentials;
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/providers/http.js
-var http = __nccwpck_require__(1629);
-// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/util/utils.js
-var utils = __nccwpck_require__(1712);
 ;// CONCATENATED MODULE: ./src/untrusted.ts
 /**
  * Text from the service is data, never markup or commands. Two doors lead out
@@ -19386,6 +19229,363 @@ function list(container, outer, inner) {
     return [];
 }
 
+;// CONCATENATED MODULE: ./src/constants.ts
+/**
+ * The names users type in their workflows and the names the two steps share:
+ * inputs and outputs as action.yml declares them, and the post step's state.
+ * Code and tests import them from here, so a name is spelled in one place.
+ */
+const ACTION_NAME = 'ecs-image-builder';
+const Inputs = {
+    RegionId: 'region-id',
+    ImagePipelineId: 'image-pipeline-id',
+    ImagePipelineName: 'image-pipeline-name',
+    ExecutionId: 'execution-id',
+    Tags: 'tags',
+    Wait: 'wait',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    MaxPollInterval: 'max-poll-interval',
+    OnTimeout: 'on-timeout',
+    CancelOnJobCancel: 'cancel-on-job-cancel',
+    IfRunning: 'if-running',
+    AllowPartialSuccess: 'allow-partial-success',
+    ClientToken: 'client-token',
+    AccessKeyId: 'access-key-id',
+    AccessKeySecret: 'access-key-secret',
+    SecurityToken: 'security-token',
+    RoleToAssume: 'role-to-assume',
+    OidcProviderArn: 'oidc-provider-arn',
+    RoleSessionName: 'role-session-name',
+    RoleSessionExpiration: 'role-session-expiration',
+    Audience: 'audience',
+    StsEndpoint: 'sts-endpoint',
+    Endpoint: 'endpoint',
+    EcsRamRole: 'ecs-ram-role',
+    MetadataEndpoint: 'metadata-endpoint',
+    ProvenanceTags: 'provenance-tags'
+};
+const Outputs = {
+    ExecutionId: 'execution-id',
+    ImagePipelineId: 'image-pipeline-id',
+    Status: 'status',
+    ImageId: 'image-id',
+    Message: 'message',
+    DurationSeconds: 'duration-seconds'
+};
+/** What the main step tells the post step (GITHUB_STATE). */
+const State = {
+    ExecutionId: 'execution-id',
+    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
+    Guard: 'guard',
+    /** 'true' once the build ended or a cancel was accepted: the post step has nothing to do. */
+    Done: 'done',
+    CancelRequested: 'cancel-requested'
+};
+/** Not an input (the inputs are fixed by action.yml): the environment variable that switches history off. */
+const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
+
+;// CONCATENATED MODULE: ./src/inputs/duration.ts
+/**
+ * Strict duration parsing: `90s`, `45m`, `1h30m`, `1h 30m 15s`, `250ms`, or a bare
+ * number of seconds. Anything else throws, so a typo never becomes a silent default.
+ */
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const PART = /(\d+(?:\.\d+)?)\s*(ms|h|m|s)/gy;
+function parseDuration(text) {
+    const input = text.trim().toLowerCase();
+    if (input === '')
+        throw new Error('is empty');
+    if (/^\d+(\.\d+)?$/.test(input))
+        return finite(text, Math.round(Number(input) * 1000));
+    let total = 0;
+    let seen = 0;
+    PART.lastIndex = 0;
+    let position = 0;
+    while (position < input.length) {
+        PART.lastIndex = position;
+        const match = PART.exec(input);
+        if (!match) {
+            throw new Error(`"${text}" is not a duration (use e.g. 90s, 45m, 1h30m, or a number of seconds)`);
+        }
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        seen++;
+        position = PART.lastIndex;
+        while (input[position] === ' ')
+            position++;
+    }
+    if (seen === 0)
+        throw new Error(`"${text}" is not a duration`);
+    return finite(text, Math.round(total));
+}
+/** A 400-digit number parses as Infinity: too long, not a silent forever. */
+function finite(text, ms) {
+    if (!Number.isSafeInteger(ms))
+        throw new Error(`"${text}" is too long a duration`);
+    return ms;
+}
+/** `3723000` → `1h 2m 3s`; used in logs, errors and the summary. */
+function formatDuration(ms) {
+    const seconds = Math.max(0, Math.round(ms / 1000));
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    const parts = [];
+    if (h)
+        parts.push(`${h}h`);
+    if (m)
+        parts.push(`${m}m`);
+    if (s || parts.length === 0)
+        parts.push(`${s}s`);
+    return parts.join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/credentials/session.ts
+
+/** Renew when a quarter of the session is left, and at most 5 minutes before the end. */
+function renewAt(obtainedAt, expiresAt) {
+    return expiresAt - Math.min(5 * 60_000, (expiresAt - obtainedAt) / 4);
+}
+class SessionCredentials {
+    clock;
+    log;
+    providerName;
+    session;
+    renewing;
+    renewals = 0;
+    constructor(clock, log, 
+    /** The provider's name, as the vendor's SDK reports it. */
+    providerName) {
+        this.clock = clock;
+        this.log = log;
+        this.providerName = providerName;
+    }
+    async getCredential() {
+        const current = this.session;
+        if (!current || this.clock.now() >= renewAt(current.obtainedAt, current.expiresAt)) {
+            this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
+            try {
+                this.session = await this.renewing;
+            }
+            catch (error) {
+                // Keep using a session that is still valid; fail only once it is not.
+                if (!current || this.clock.now() >= current.expiresAt - 10_000)
+                    throw error;
+                this.log.warning(`Could not renew the credentials yet (${describeError(error)}); the current ones are valid until ${new Date(current.expiresAt).toISOString()}.`);
+            }
+        }
+        const session = this.session;
+        return {
+            accessKeyId: session.accessKeyId,
+            accessKeySecret: session.accessKeySecret,
+            securityToken: session.securityToken,
+            type: 'sts',
+            providerName: this.providerName
+        };
+    }
+    invalidate() {
+        this.session = undefined;
+        return true;
+    }
+    async renew() {
+        const obtainedAt = this.clock.now();
+        const keys = await this.obtain();
+        this.renewals++;
+        return { ...keys, obtainedAt };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/credentials/ecs-ram-role.ts
+/**
+ * Credentials of the RAM role attached to the ECS instance the runner is on,
+ * from the instance metadata service in its hardened mode, as the vendor's
+ * credentials library asks for them (its own request builder and transport):
+ * `PUT /latest/api/token` with `X-aliyun-ecs-metadata-token-ttl-seconds`, then
+ * `GET /latest/meta-data/ram/security-credentials/<role>` with
+ * `X-aliyun-ecs-metadata-token`. Contacted only when `ecs-ram-role` is given.
+ */
+
+
+
+
+
+
+
+
+/** The metadata token's lifetime, as the vendor's library asks for it. */
+const METADATA_TOKEN_TTL_SECONDS = 21_600;
+const RETRY_BUDGET_MS = 30_000;
+const OPERATION = 'InstanceMetadata';
+class EcsRamRoleCredentials extends SessionCredentials {
+    options;
+    constructor(options) {
+        super(options.clock, options.log, 'ecs_ram_role');
+        this.options = options;
+    }
+    async obtain() {
+        const { clock, log, roleName, mask } = this.options;
+        const obtainedAt = clock.now();
+        const keys = await withRetry(OPERATION, async () => this.fetchKeys(await this.metadataToken()), { clock, log, deadline: obtainedAt + RETRY_BUDGET_MS, maxAttempts: 4 }, `RAM role ${roleName}`);
+        mask(keys.accessKeySecret);
+        mask(keys.securityToken);
+        log.info(`${this.renewals === 0 ? 'Got' : 'Renewed'} the credentials of the instance's RAM role ${roleName}; valid for ${formatDuration(keys.expiresAt - obtainedAt)}.`);
+        return keys;
+    }
+    async metadataToken() {
+        const response = await this.exchange(this.request('PUT', '/latest/api/token', {
+            'x-aliyun-ecs-metadata-token-ttl-seconds': `${METADATA_TOKEN_TTL_SECONDS}`
+        }));
+        if (response.statusCode !== 200)
+            throw this.refusal(`the metadata service refused a session token (HTTP ${response.statusCode}); check that its hardened mode is reachable from the runner`, response.statusCode);
+        const token = response.body.toString('utf8').trim();
+        this.options.mask(token);
+        return token;
+    }
+    async fetchKeys(token) {
+        const { roleName } = this.options;
+        const response = await this.exchange(this.request('GET', `/latest/meta-data/ram/security-credentials/${roleName}`, {
+            'x-aliyun-ecs-metadata-token': token
+        }));
+        if (response.statusCode === 404)
+            throw this.refusal(`the instance has no RAM role named "${roleName}"; check ${Inputs.EcsRamRole} and the role attached to the instance`, 404);
+        if (response.statusCode !== 200)
+            throw this.refusal(`the metadata service answered HTTP ${response.statusCode}`, response.statusCode);
+        return keysOf(response.body, roleName, this.options.clock.now());
+    }
+    request(method, path, headers) {
+        return http.Request.builder()
+            .withMethod(method)
+            .withProtocol('http')
+            .withHost(this.options.endpoint.host)
+            .withPath(path)
+            .withHeaders(headers)
+            .withReadTimeout(5_000)
+            .withConnectTimeout(5_000)
+            .build();
+    }
+    async exchange(request) {
+        try {
+            return await bounded(() => (0,http.doRequest)(request), 10_000);
+        }
+        catch (error) {
+            const failure = toApiError(OPERATION, error, `metadata service ${this.options.endpoint.host}`);
+            throw new ApiError({
+                ...failure,
+                operation: OPERATION,
+                code: failure.code,
+                message: `${failure.apiMessage}: the instance metadata service did not answer; is this runner an ECS instance? (check ${Inputs.MetadataEndpoint})`,
+                transient: failure.transient
+            });
+        }
+    }
+    refusal(message, statusCode) {
+        return new ApiError({
+            operation: OPERATION,
+            code: `MetadataService.HTTP${statusCode}`,
+            message,
+            statusCode,
+            resource: `RAM role ${this.options.roleName}`,
+            transient: statusCode >= 500 || statusCode === 429,
+            throttled: statusCode === 429
+        });
+    }
+}
+function keysOf(body, roleName, now) {
+    let data;
+    try {
+        data = record(JSON.parse(body.toString('utf8')));
+    }
+    catch {
+        throw toApiError(OPERATION, { name: 'SyntaxError', message: 'not JSON' }, `RAM role ${roleName}`);
+    }
+    const accessKeyId = parse_text(data.AccessKeyId);
+    const accessKeySecret = parse_text(data.AccessKeySecret);
+    const securityToken = parse_text(data.SecurityToken);
+    if (parse_text(data.Code) !== 'Success' || !accessKeyId || !accessKeySecret || !securityToken)
+        throw new ApiError({
+            operation: OPERATION,
+            code: 'MetadataService.NoCredentials',
+            message: `the metadata service gave no credentials for RAM role "${roleName}" (Code ${parse_text(data.Code) ?? 'missing'})`,
+            transient: false,
+            throttled: false
+        });
+    const expiration = Date.parse(parse_text(data.Expiration) ?? '');
+    return {
+        accessKeyId,
+        accessKeySecret,
+        securityToken,
+        expiresAt: Number.isFinite(expiration) ? expiration : now + 15 * 60_000
+    };
+}
+
+;// CONCATENATED MODULE: ./src/credentials/oidc.ts
+
+
+
+
+const STS_RETRY_BUDGET_MS = 60_000;
+class OidcCredentials extends SessionCredentials {
+    options;
+    constructor(options) {
+        super(options.clock, options.log, 'oidc_role_arn');
+        this.options = options;
+    }
+    obtain() {
+        return this.assume();
+    }
+    async assume() {
+        const { clock, log, mask, sts } = this.options;
+        const obtainedAt = clock.now();
+        const exchange = async () => {
+            const oidcToken = await this.options.getToken();
+            mask(oidcToken);
+            return sts.assumeRoleWithOidc({
+                roleArn: this.options.roleArn,
+                providerArn: this.options.providerArn,
+                oidcToken,
+                sessionName: this.options.sessionName,
+                durationSeconds: this.options.durationSeconds
+            });
+        };
+        const credentials = await withRetry('AssumeRoleWithOIDC', async () => {
+            try {
+                return await exchange();
+            }
+            catch (error) {
+                // A token can expire between its issue and its check: one more, fresh one.
+                if (error instanceof ApiError && error.code === 'AuthenticationFail.OIDCToken.Expired')
+                    return exchange();
+                throw error;
+            }
+        }, { clock, log, deadline: obtainedAt + STS_RETRY_BUDGET_MS }, `role ${this.options.roleArn}`);
+        mask(credentials.accessKeySecret);
+        mask(credentials.securityToken);
+        const lifetime = credentials.expiresAt - obtainedAt;
+        log.info(`${this.renewals === 0 ? 'Assumed' : 'Renewed'} role ${this.options.roleArn} (session ${this.options.sessionName}); valid for ${formatDuration(lifetime)}, renewed ${formatDuration(credentials.expiresAt - renewAt(obtainedAt, credentials.expiresAt))} before it ends.`);
+        return credentials;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/credentials/provider.ts
+/** Keys given as inputs or in the environment: they cannot be renewed. */
+class StaticCredentials {
+    credentials;
+    constructor(accessKeyId, accessKeySecret, securityToken) {
+        this.credentials = {
+            accessKeyId,
+            accessKeySecret,
+            securityToken,
+            type: securityToken ? 'sts' : 'access_key',
+            providerName: 'static'
+        };
+    }
+    async getCredential() {
+        return this.credentials;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/util/utils.js
+var utils = __nccwpck_require__(1712);
 ;// CONCATENATED MODULE: ./src/credentials/sts.ts
 /**
  * STS 2015-04-01 AssumeRoleWithOIDC, in the form the vendor's credentials
@@ -19482,7 +19682,17 @@ function credentialsOf(body, resource, fallbackExpiry) {
 
 
 
+
 function createCredentialProvider(settings, context) {
+    if (settings.kind === 'ecs-ram-role') {
+        return new EcsRamRoleCredentials({
+            roleName: settings.roleName,
+            endpoint: context.metadataEndpoint,
+            clock: context.clock,
+            log: context.log,
+            mask: context.mask
+        });
+    }
     if (settings.kind === 'static') {
         return new StaticCredentials(settings.accessKeyId, settings.accessKeySecret, settings.securityToken);
     }
@@ -19506,6 +19716,7 @@ function createCredentialProvider(settings, context) {
 function credentialsFor(settings, log, clock, mask) {
     return createCredentialProvider(settings.credentials, {
         stsEndpoint: settings.stsEndpoint,
+        metadataEndpoint: settings.metadataEndpoint,
         log,
         clock,
         mask
@@ -19520,6 +19731,8 @@ function maskSecrets(settings, mask) {
     }
 }
 function describeCredentials(settings) {
+    if (settings.kind === 'ecs-ram-role')
+        return `the instance's RAM role ${settings.roleName} (instance metadata)`;
     if (settings.kind === 'oidc') {
         return settings.token.source === 'github'
             ? `GitHub OIDC, role ${settings.roleArn}`
@@ -19887,6 +20100,27 @@ function parseTags(text) {
         return tag;
     });
 }
+/** Where the build came from: the repository, the run (`run-id/attempt`) and the commit. */
+function provenanceTags(origin) {
+    const tags = [];
+    if (origin.repository)
+        tags.push({ key: 'github-repository', value: origin.repository });
+    if (origin.runId !== undefined)
+        tags.push({ key: 'github-run', value: `${origin.runId}/${origin.runAttempt ?? 1}` });
+    if (origin.sha)
+        tags.push({ key: 'github-sha', value: origin.sha });
+    return tags;
+}
+/** The user's tags, then each provenance tag whose key the user did not take; at most MAX_TAGS. */
+function withProvenance(tags, provenance) {
+    const taken = new Set(tags.map((tag) => tag.key));
+    const added = provenance.filter((tag) => !taken.has(tag.key));
+    added.forEach(checkTag);
+    const all = [...tags, ...added];
+    if (all.length > MAX_TAGS)
+        throw new Error(`has ${tags.length} tags, and with ${added.length} provenance tags (${added.map((t) => t.key).join(', ')}) that makes ${all.length}; at most ${MAX_TAGS} are allowed: remove some, or set provenance-tags: false`);
+    return all;
+}
 function checkTag({ key, value }) {
     if (key.length < 1 || key.length > 128) {
         throw new Error(`key "${key}" must be 1 to 128 characters`);
@@ -19904,58 +20138,96 @@ function checkTag({ key, value }) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/constants.ts
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./src/github.ts
 /**
- * The names users type in their workflows and the names the two steps share:
- * inputs and outputs as action.yml declares them, and the post step's state.
- * Code and tests import them from here, so a name is spelled in one place.
+ * Where this run comes from: @actions/github's `context`, for the client token,
+ * the session name, the provenance tags and the summary's links. Only its
+ * Context class is imported: the package's entry also loads Octokit (about
+ * 245 kB this action never uses), and the package exports no lighter path.
  */
-const ACTION_NAME = 'ecs-image-builder';
-const Inputs = {
-    RegionId: 'region-id',
-    ImagePipelineId: 'image-pipeline-id',
-    ImagePipelineName: 'image-pipeline-name',
-    ExecutionId: 'execution-id',
-    Tags: 'tags',
-    Wait: 'wait',
-    Timeout: 'timeout',
-    PollInterval: 'poll-interval',
-    MaxPollInterval: 'max-poll-interval',
-    OnTimeout: 'on-timeout',
-    CancelOnJobCancel: 'cancel-on-job-cancel',
-    IfRunning: 'if-running',
-    AllowPartialSuccess: 'allow-partial-success',
-    ClientToken: 'client-token',
-    AccessKeyId: 'access-key-id',
-    AccessKeySecret: 'access-key-secret',
-    SecurityToken: 'security-token',
-    RoleToAssume: 'role-to-assume',
-    OidcProviderArn: 'oidc-provider-arn',
-    RoleSessionName: 'role-session-name',
-    RoleSessionExpiration: 'role-session-expiration',
-    Audience: 'audience',
-    StsEndpoint: 'sts-endpoint',
-    Endpoint: 'endpoint'
-};
-const Outputs = {
-    ExecutionId: 'execution-id',
-    ImagePipelineId: 'image-pipeline-id',
-    Status: 'status',
-    ImageId: 'image-id',
-    Message: 'message',
-    DurationSeconds: 'duration-seconds'
-};
-/** What the main step tells the post step (GITHUB_STATE). */
-const State = {
-    ExecutionId: 'execution-id',
-    /** 'true' when this step started the execution and is to cancel it if the run is cancelled. */
-    Guard: 'guard',
-    /** 'true' once the build ended or a cancel was accepted: the post step has nothing to do. */
-    Done: 'done',
-    CancelRequested: 'cancel-requested'
-};
-/** Not an input (the inputs are fixed by action.yml): the environment variable that switches history off. */
-const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY';
+
+const number = (value) => (Number.isFinite(value) ? value : undefined);
+function runOrigin(context = new Context()) {
+    let repository;
+    try {
+        repository = `${context.repo.owner}/${context.repo.repo}`;
+    }
+    catch {
+        // Outside a workflow run (a local run) there is no repository.
+    }
+    return {
+        repository,
+        runId: number(context.runId),
+        runAttempt: number(context.runAttempt),
+        job: context.job || undefined,
+        step: context.action || undefined,
+        sha: context.sha || undefined,
+        serverUrl: context.serverUrl
+    };
+}
+/** The workflow run's page, and the commit's. */
+function runLinks(origin) {
+    const base = origin.repository ? `${origin.serverUrl}/${origin.repository}` : undefined;
+    return {
+        run: base && origin.runId !== undefined
+            ? `${base}/actions/runs/${origin.runId}${origin.runAttempt ? `/attempts/${origin.runAttempt}` : ''}`
+            : undefined,
+        commit: base && origin.sha ? `${base}/commit/${origin.sha}` : undefined
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/inputs/credentials.ts
 /**
@@ -19973,7 +20245,8 @@ const CREDENTIAL_INPUTS = [
     Inputs.OidcProviderArn,
     Inputs.RoleSessionName,
     Inputs.RoleSessionExpiration,
-    Inputs.Audience
+    Inputs.Audience,
+    Inputs.EcsRamRole
 ];
 const MIN_SESSION_SECONDS = 900;
 const MAX_SESSION_SECONDS = 43_200;
@@ -19983,8 +20256,8 @@ function checkSessionName(sessionName) {
     }
 }
 /** A valid RoleSessionName (2–64 of A-Za-z0-9.@_-) derived from the run. */
-function deriveSessionName(env) {
-    const raw = `github-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+function deriveSessionName(origin) {
+    const raw = `github-${origin.runId ?? 'local'}-${origin.runAttempt ?? '1'}`;
     return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64);
 }
 function sessionSeconds(inputs) {
@@ -20004,21 +20277,40 @@ function sessionSeconds(inputs) {
  * 3. ALIBABA_CLOUD_ACCESS_KEY_ID + _SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
  * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
  */
-function credentialSettings(inputs, env) {
+function credentialSettings(inputs, env, origin) {
+    const sessionName = deriveSessionName(origin);
+    if (inputs[Inputs.EcsRamRole])
+        return ecsRamRoleInputs(inputs);
     if (inputs[Inputs.RoleToAssume] || inputs[Inputs.OidcProviderArn])
-        return oidcInputs(inputs, env);
+        return oidcInputs(inputs, env, sessionName);
     const keys = keyInputs(inputs);
     if (keys)
         return keys;
-    const found = environmentCredentials(inputs, env);
+    const found = environmentCredentials(inputs, env, sessionName);
     if (found)
         return found;
     throw new InputError(Inputs.AccessKeyId, `and the other credential inputs are empty, and ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set: give ${Inputs.RoleToAssume} with ${Inputs.OidcProviderArn} (GitHub OIDC), or ${Inputs.AccessKeyId} with ${Inputs.AccessKeySecret}`);
 }
+/** The instance's RAM role: exclusive with every other credential input. */
+function ecsRamRoleInputs(inputs) {
+    const roleName = inputs[Inputs.EcsRamRole];
+    const others = [
+        Inputs.AccessKeyId,
+        Inputs.AccessKeySecret,
+        Inputs.SecurityToken,
+        Inputs.RoleToAssume,
+        Inputs.OidcProviderArn
+    ].filter((name) => inputs[name]);
+    if (others.length)
+        throw new InputError(Inputs.EcsRamRole, `cannot be combined with ${others.join(', ')}; choose one way to authenticate`);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(roleName))
+        throw new InputError(Inputs.EcsRamRole, `${JSON.stringify(roleName)} is not a RAM role name (1 to 64 of A-Z a-z 0-9 . _ -)`);
+    return { kind: 'ecs-ram-role', roleName };
+}
 /** ARNs are checked against the whole value: nothing may follow them (a line break, a command). */
 const ROLE_ARN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,/-]+$/i;
 const PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._@+=,/-]+$/i;
-function oidcInputs(inputs, env) {
+function oidcInputs(inputs, env, derived) {
     const roleArn = inputs[Inputs.RoleToAssume];
     const providerArn = inputs[Inputs.OidcProviderArn];
     if (!roleArn)
@@ -20034,7 +20326,7 @@ function oidcInputs(inputs, env) {
     if (!PROVIDER_ARN.test(providerArn)) {
         throw new InputError(Inputs.OidcProviderArn, `${JSON.stringify(providerArn)} is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`);
     }
-    const sessionName = inputs[Inputs.RoleSessionName] ?? deriveSessionName(env);
+    const sessionName = inputs[Inputs.RoleSessionName] ?? derived;
     checkSessionName(sessionName);
     const durationSeconds = sessionSeconds(inputs);
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -20062,7 +20354,7 @@ function keyInputs(inputs) {
     return { kind: 'static', source: 'inputs', accessKeyId, accessKeySecret, securityToken };
 }
 /** The vendor's variables: keys, or OIDC with a token file kept fresh by whatever wrote it. */
-function environmentCredentials(inputs, env) {
+function environmentCredentials(inputs, env, derived) {
     const envId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
     const envSecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
     if (envId && envSecret) {
@@ -20078,9 +20370,7 @@ function environmentCredentials(inputs, env) {
     const envProvider = env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN?.trim();
     const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim();
     if (envRole && envProvider && envTokenFile) {
-        const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
-            inputs[Inputs.RoleSessionName] ||
-            deriveSessionName(env);
+        const sessionName = env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() || inputs[Inputs.RoleSessionName] || derived;
         checkSessionName(sessionName);
         return {
             kind: 'oidc',
@@ -20100,6 +20390,7 @@ function environmentCredentials(inputs, env) {
  * file that reads inputs. A bad input throws an InputError naming it, before any
  * request is sent.
  */
+
 
 
 
@@ -20181,9 +20472,23 @@ function parseEndpoint(name, value) {
     }
     return { host, protocol };
 }
-function endpointUrl(name, value) {
+/** The instance metadata service's address on every ECS instance. */
+const METADATA_HOST = '100.100.100.200';
+/**
+ * `host[:port]` or `http://host[:port]`: the metadata service speaks plain HTTP,
+ * so only its own address or a loopback host (an emulator) is accepted.
+ */
+function parseMetadataEndpoint(name, value) {
+    const url = endpointUrl(name, value, 'http');
+    if (url.protocol !== 'http:')
+        throw new InputError(name, `must be plain http:// (the metadata service speaks nothing else)`);
+    if (url.hostname !== METADATA_HOST && !LOOPBACK.test(url.hostname))
+        throw new InputError(name, `must be the metadata service (${METADATA_HOST}) or a loopback host, not "${url.hostname}"`);
+    return { host: url.host, protocol: 'http' };
+}
+function endpointUrl(name, value, scheme = 'https') {
     const example = '(e.g. ecs-vpc.cn-hangzhou.aliyuncs.com)';
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `${scheme}://${value}`;
     let url;
     try {
         url = new URL(withScheme);
@@ -20202,6 +20507,18 @@ function endpointUrl(name, value) {
         /\/\/[^/]*\/./.test(withScheme))
         throw new InputError(name, `must be a host, with no path, query or fragment ${example}`);
     return url;
+}
+/** The tags input, with the provenance tags unless provenance-tags is false; at most 20 in all. */
+function tagsWithProvenance(origin) {
+    const tags = parseTagsInput(tagsInput());
+    if (!parseBoolean(Inputs.ProvenanceTags, input(Inputs.ProvenanceTags), true))
+        return tags;
+    try {
+        return withProvenance(tags, provenanceTags(origin));
+    }
+    catch (error) {
+        throw new InputError(Inputs.Tags, error.message);
+    }
 }
 function parseTagsInput(value) {
     try {
@@ -20223,22 +20540,22 @@ function checkClientToken(token) {
  * retried start never creates a second build; different for a re-run (run
  * attempt), another job or step, another region or pipeline.
  */
-function deriveClientToken(env, regionId, pipeline) {
+function deriveClientToken(origin, regionId, pipeline) {
     const parts = [
-        env.GITHUB_REPOSITORY,
-        env.GITHUB_RUN_ID,
-        env.GITHUB_RUN_ATTEMPT,
-        env.GITHUB_JOB,
-        env.GITHUB_ACTION,
+        origin.repository,
+        origin.runId,
+        origin.runAttempt,
+        origin.job,
+        origin.step,
         regionId,
         pipeline
     ];
     const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256')
-        .update(parts.map((p) => p ?? '').join('\n'))
+        .update(parts.map((p) => (p === undefined ? '' : String(p))).join('\n'))
         .digest('hex');
-    return `gha-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${digest.slice(0, 24)}`.slice(0, 64);
+    return `gha-${origin.runId ?? 'local'}-${origin.runAttempt ?? '1'}-${digest.slice(0, 24)}`.slice(0, 64);
 }
-function getSettings(env = process.env) {
+function getSettings(env = process.env, origin = runOrigin()) {
     const regionId = regionInput(env);
     const target = targetInputs();
     const credentialInputs = {};
@@ -20247,13 +20564,15 @@ function getSettings(env = process.env) {
     return {
         regionId,
         ...target,
-        tags: parseTagsInput(tagsInput()),
+        tags: tagsWithProvenance(origin),
         ...waitInputs(),
         clientToken: checkClientToken(optional(Inputs.ClientToken) ??
-            deriveClientToken(env, regionId, target.pipelineId ?? target.pipelineName ?? target.executionId ?? '')),
+            deriveClientToken(origin, regionId, target.pipelineId ?? target.pipelineName ?? target.executionId ?? '')),
         endpoint: parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)),
         stsEndpoint: parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'),
-        credentials: credentialSettings(credentialInputs, env),
+        metadataEndpoint: parseMetadataEndpoint(Inputs.MetadataEndpoint, optional(Inputs.MetadataEndpoint) ?? METADATA_HOST),
+        credentials: credentialSettings(credentialInputs, env, origin),
+        origin,
         history: parseBoolean(`(environment variable) ${HISTORY_VARIABLE}`, env[HISTORY_VARIABLE]?.trim() ?? '', true)
     };
 }
@@ -20327,6 +20646,7 @@ function runnerLog(scrub) {
         debug: (message) => debug(line(message)),
         info: (message) => info(line(message)),
         warning: (message) => warning(line(message)),
+        notice: (message) => notice(line(message)),
         group: (name, fn) => group(line(name), fn)
     };
 }
@@ -20335,6 +20655,7 @@ const silentLog = {
     debug: () => undefined,
     info: () => undefined,
     warning: () => undefined,
+    notice: () => undefined,
     group: (_name, fn) => fn()
 };
 

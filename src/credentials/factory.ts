@@ -9,12 +9,14 @@ import type { Clock } from '../clock.js'
 import type { Endpoint, Settings } from '../inputs/settings.js'
 import type { CredentialSettings } from '../inputs/credentials.js'
 import type { Log } from '../log.js'
+import { EcsRamRoleCredentials } from './ecs-ram-role.js'
 import { OidcCredentials } from './oidc.js'
 import { type CredentialProvider, StaticCredentials } from './provider.js'
 import { createStsClient } from './sts.js'
 
 export interface ProviderContext {
   stsEndpoint: Endpoint
+  metadataEndpoint: Endpoint
   log: Log
   clock: Clock
   /** Masks a secret before anything can log it (core.setSecret). */
@@ -25,6 +27,15 @@ export function createCredentialProvider(
   settings: CredentialSettings,
   context: ProviderContext
 ): CredentialProvider {
+  if (settings.kind === 'ecs-ram-role') {
+    return new EcsRamRoleCredentials({
+      roleName: settings.roleName,
+      endpoint: context.metadataEndpoint,
+      clock: context.clock,
+      log: context.log,
+      mask: context.mask
+    })
+  }
   if (settings.kind === 'static') {
     return new StaticCredentials(
       settings.accessKeyId,
@@ -59,6 +70,7 @@ export function credentialsFor(
 ): CredentialProvider {
   return createCredentialProvider(settings.credentials, {
     stsEndpoint: settings.stsEndpoint,
+    metadataEndpoint: settings.metadataEndpoint,
     log,
     clock,
     mask
@@ -74,6 +86,8 @@ export function maskSecrets(settings: CredentialSettings, mask: (secret: string)
 }
 
 export function describeCredentials(settings: CredentialSettings): string {
+  if (settings.kind === 'ecs-ram-role')
+    return `the instance's RAM role ${settings.roleName} (instance metadata)`
   if (settings.kind === 'oidc') {
     return settings.token.source === 'github'
       ? `GitHub OIDC, role ${settings.roleArn}`

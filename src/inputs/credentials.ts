@@ -4,6 +4,7 @@
  */
 import { InputError } from '../api/errors.js'
 import { Inputs } from '../constants.js'
+import type { RunOrigin } from '../github.js'
 
 type Env = Record<string, string | undefined>
 /** The credential inputs' trimmed values, undefined when empty. */
@@ -16,7 +17,8 @@ export type CredentialInputs = Partial<
     | typeof Inputs.OidcProviderArn
     | typeof Inputs.RoleSessionName
     | typeof Inputs.RoleSessionExpiration
-    | typeof Inputs.Audience,
+    | typeof Inputs.Audience
+    | typeof Inputs.EcsRamRole,
     string
   >
 >
@@ -30,7 +32,8 @@ export const CREDENTIAL_INPUTS = [
   Inputs.OidcProviderArn,
   Inputs.RoleSessionName,
   Inputs.RoleSessionExpiration,
-  Inputs.Audience
+  Inputs.Audience,
+  Inputs.EcsRamRole
 ] as const
 
 export const MIN_SESSION_SECONDS = 900
@@ -53,6 +56,11 @@ export type CredentialSettings =
       /** Where each OIDC token comes from: the job's GitHub ID token, or a token file. */
       token: { source: 'github'; audience: string } | { source: 'file'; path: string }
     }
+  | {
+      kind: 'ecs-ram-role'
+      /** The RAM role attached to the runner's ECS instance. */
+      roleName: string
+    }
 
 function checkSessionName(sessionName: string): void {
   if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName)) {
@@ -64,8 +72,8 @@ function checkSessionName(sessionName: string): void {
 }
 
 /** A valid RoleSessionName (2–64 of A-Za-z0-9.@_-) derived from the run. */
-export function deriveSessionName(env: Env): string {
-  const raw = `github-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+export function deriveSessionName(origin: RunOrigin): string {
+  const raw = `github-${origin.runId ?? 'local'}-${origin.runAttempt ?? '1'}`
   return raw.replace(/[^A-Za-z0-9.@_-]/g, '-').slice(0, 64)
 }
 
@@ -92,11 +100,18 @@ function sessionSeconds(inputs: CredentialInputs): number {
  * 3. ALIBABA_CLOUD_ACCESS_KEY_ID + _SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN);
  * 4. ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE.
  */
-export function credentialSettings(inputs: CredentialInputs, env: Env): CredentialSettings {
-  if (inputs[Inputs.RoleToAssume] || inputs[Inputs.OidcProviderArn]) return oidcInputs(inputs, env)
+export function credentialSettings(
+  inputs: CredentialInputs,
+  env: Env,
+  origin: RunOrigin
+): CredentialSettings {
+  const sessionName = deriveSessionName(origin)
+  if (inputs[Inputs.EcsRamRole]) return ecsRamRoleInputs(inputs)
+  if (inputs[Inputs.RoleToAssume] || inputs[Inputs.OidcProviderArn])
+    return oidcInputs(inputs, env, sessionName)
   const keys = keyInputs(inputs)
   if (keys) return keys
-  const found = environmentCredentials(inputs, env)
+  const found = environmentCredentials(inputs, env, sessionName)
   if (found) return found
   throw new InputError(
     Inputs.AccessKeyId,
@@ -104,11 +119,34 @@ export function credentialSettings(inputs: CredentialInputs, env: Env): Credenti
   )
 }
 
+/** The instance's RAM role: exclusive with every other credential input. */
+function ecsRamRoleInputs(inputs: CredentialInputs): CredentialSettings {
+  const roleName = inputs[Inputs.EcsRamRole]!
+  const others = [
+    Inputs.AccessKeyId,
+    Inputs.AccessKeySecret,
+    Inputs.SecurityToken,
+    Inputs.RoleToAssume,
+    Inputs.OidcProviderArn
+  ].filter((name) => inputs[name])
+  if (others.length)
+    throw new InputError(
+      Inputs.EcsRamRole,
+      `cannot be combined with ${others.join(', ')}; choose one way to authenticate`
+    )
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(roleName))
+    throw new InputError(
+      Inputs.EcsRamRole,
+      `${JSON.stringify(roleName)} is not a RAM role name (1 to 64 of A-Z a-z 0-9 . _ -)`
+    )
+  return { kind: 'ecs-ram-role', roleName }
+}
+
 /** ARNs are checked against the whole value: nothing may follow them (a line break, a command). */
 const ROLE_ARN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,/-]+$/i
 const PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._@+=,/-]+$/i
 
-function oidcInputs(inputs: CredentialInputs, env: Env): CredentialSettings {
+function oidcInputs(inputs: CredentialInputs, env: Env, derived: string): CredentialSettings {
   const roleArn = inputs[Inputs.RoleToAssume]
   const providerArn = inputs[Inputs.OidcProviderArn]
   if (!roleArn)
@@ -133,7 +171,7 @@ function oidcInputs(inputs: CredentialInputs, env: Env): CredentialSettings {
       `${JSON.stringify(providerArn)} is not an OIDC provider ARN (acs:ram::<account-id>:oidc-provider/<name>)`
     )
   }
-  const sessionName = inputs[Inputs.RoleSessionName] ?? deriveSessionName(env)
+  const sessionName = inputs[Inputs.RoleSessionName] ?? derived
   checkSessionName(sessionName)
   const durationSeconds = sessionSeconds(inputs)
   if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -170,7 +208,8 @@ function keyInputs(inputs: CredentialInputs): CredentialSettings | undefined {
 /** The vendor's variables: keys, or OIDC with a token file kept fresh by whatever wrote it. */
 function environmentCredentials(
   inputs: CredentialInputs,
-  env: Env
+  env: Env,
+  derived: string
 ): CredentialSettings | undefined {
   const envId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim()
   const envSecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim()
@@ -188,9 +227,7 @@ function environmentCredentials(
   const envTokenFile = env.ALIBABA_CLOUD_OIDC_TOKEN_FILE?.trim()
   if (envRole && envProvider && envTokenFile) {
     const sessionName =
-      env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() ||
-      inputs[Inputs.RoleSessionName] ||
-      deriveSessionName(env)
+      env.ALIBABA_CLOUD_ROLE_SESSION_NAME?.trim() || inputs[Inputs.RoleSessionName] || derived
     checkSessionName(sessionName)
     return {
       kind: 'oidc',

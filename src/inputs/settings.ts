@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto'
 import { formatDuration, parseDuration } from './duration.js'
 import { InputError } from '../api/errors.js'
 import { defaultEcsEndpoint } from '../ecs/endpoints.js'
-import { parseTags, type Tag } from './tags.js'
+import { parseTags, provenanceTags, type Tag, withProvenance } from './tags.js'
+import { type RunOrigin, runOrigin } from '../github.js'
 import {
   CREDENTIAL_INPUTS,
   type CredentialInputs,
@@ -40,7 +41,11 @@ export interface Settings {
   clientToken: string
   endpoint: Endpoint
   stsEndpoint: Endpoint
+  /** The instance metadata service, for ecs-ram-role. */
+  metadataEndpoint: Endpoint
   credentials: CredentialSettings
+  /** Where the run comes from (@actions/github's context). */
+  origin: RunOrigin
   /** Read this pipeline's recent build durations to poll sparsely until the end is near. */
   history: boolean
 }
@@ -133,9 +138,28 @@ export function parseEndpoint(name: string, value: string): Endpoint {
   return { host, protocol }
 }
 
-function endpointUrl(name: string, value: string): URL {
+/** The instance metadata service's address on every ECS instance. */
+export const METADATA_HOST = '100.100.100.200'
+
+/**
+ * `host[:port]` or `http://host[:port]`: the metadata service speaks plain HTTP,
+ * so only its own address or a loopback host (an emulator) is accepted.
+ */
+export function parseMetadataEndpoint(name: string, value: string): Endpoint {
+  const url = endpointUrl(name, value, 'http')
+  if (url.protocol !== 'http:')
+    throw new InputError(name, `must be plain http:// (the metadata service speaks nothing else)`)
+  if (url.hostname !== METADATA_HOST && !LOOPBACK.test(url.hostname))
+    throw new InputError(
+      name,
+      `must be the metadata service (${METADATA_HOST}) or a loopback host, not "${url.hostname}"`
+    )
+  return { host: url.host, protocol: 'http' }
+}
+
+function endpointUrl(name: string, value: string, scheme = 'https'): URL {
   const example = '(e.g. ecs-vpc.cn-hangzhou.aliyuncs.com)'
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `${scheme}://${value}`
   let url: URL
   try {
     url = new URL(withScheme)
@@ -158,6 +182,17 @@ function endpointUrl(name: string, value: string): URL {
   )
     throw new InputError(name, `must be a host, with no path, query or fragment ${example}`)
   return url
+}
+
+/** The tags input, with the provenance tags unless provenance-tags is false; at most 20 in all. */
+function tagsWithProvenance(origin: RunOrigin): Tag[] {
+  const tags = parseTagsInput(tagsInput())
+  if (!parseBoolean(Inputs.ProvenanceTags, input(Inputs.ProvenanceTags), true)) return tags
+  try {
+    return withProvenance(tags, provenanceTags(origin))
+  } catch (error) {
+    throw new InputError(Inputs.Tags, (error as Error).message)
+  }
 }
 
 export function parseTagsInput(value: string): Tag[] {
@@ -184,26 +219,26 @@ export function checkClientToken(token: string): string {
  * retried start never creates a second build; different for a re-run (run
  * attempt), another job or step, another region or pipeline.
  */
-export function deriveClientToken(env: Env, regionId: string, pipeline: string): string {
+export function deriveClientToken(origin: RunOrigin, regionId: string, pipeline: string): string {
   const parts = [
-    env.GITHUB_REPOSITORY,
-    env.GITHUB_RUN_ID,
-    env.GITHUB_RUN_ATTEMPT,
-    env.GITHUB_JOB,
-    env.GITHUB_ACTION,
+    origin.repository,
+    origin.runId,
+    origin.runAttempt,
+    origin.job,
+    origin.step,
     regionId,
     pipeline
   ]
   const digest = createHash('sha256')
-    .update(parts.map((p) => p ?? '').join('\n'))
+    .update(parts.map((p) => (p === undefined ? '' : String(p))).join('\n'))
     .digest('hex')
-  return `gha-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${digest.slice(0, 24)}`.slice(
+  return `gha-${origin.runId ?? 'local'}-${origin.runAttempt ?? '1'}-${digest.slice(0, 24)}`.slice(
     0,
     64
   )
 }
 
-export function getSettings(env: Env = process.env): Settings {
+export function getSettings(env: Env = process.env, origin: RunOrigin = runOrigin()): Settings {
   const regionId = regionInput(env)
   const target = targetInputs()
   const credentialInputs: CredentialInputs = {}
@@ -211,12 +246,12 @@ export function getSettings(env: Env = process.env): Settings {
   return {
     regionId,
     ...target,
-    tags: parseTagsInput(tagsInput()),
+    tags: tagsWithProvenance(origin),
     ...waitInputs(),
     clientToken: checkClientToken(
       optional(Inputs.ClientToken) ??
         deriveClientToken(
-          env,
+          origin,
           regionId,
           target.pipelineId ?? target.pipelineName ?? target.executionId ?? ''
         )
@@ -229,7 +264,12 @@ export function getSettings(env: Env = process.env): Settings {
       Inputs.StsEndpoint,
       optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'
     ),
-    credentials: credentialSettings(credentialInputs, env),
+    metadataEndpoint: parseMetadataEndpoint(
+      Inputs.MetadataEndpoint,
+      optional(Inputs.MetadataEndpoint) ?? METADATA_HOST
+    ),
+    credentials: credentialSettings(credentialInputs, env, origin),
+    origin,
     history: parseBoolean(
       `(environment variable) ${HISTORY_VARIABLE}`,
       env[HISTORY_VARIABLE]?.trim() ?? '',

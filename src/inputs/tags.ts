@@ -3,6 +3,8 @@
  * the API enforces (StartImagePipelineExecution: InvalidTagKey.Malformed,
  * InvalidTagValue.Malformed, Duplicate.TagKey), checked here before any request.
  */
+import type { RunOrigin } from '../github.js'
+
 export interface Tag {
   key: string
   value: string
@@ -28,6 +30,29 @@ export function parseTags(text: string): Tag[] {
     seen.add(tag.key)
     return tag
   })
+}
+
+/** Where the build came from: the repository, the run (`run-id/attempt`) and the commit. */
+export function provenanceTags(origin: RunOrigin): Tag[] {
+  const tags: Tag[] = []
+  if (origin.repository) tags.push({ key: 'github-repository', value: origin.repository })
+  if (origin.runId !== undefined)
+    tags.push({ key: 'github-run', value: `${origin.runId}/${origin.runAttempt ?? 1}` })
+  if (origin.sha) tags.push({ key: 'github-sha', value: origin.sha })
+  return tags
+}
+
+/** The user's tags, then each provenance tag whose key the user did not take; at most MAX_TAGS. */
+export function withProvenance(tags: Tag[], provenance: Tag[]): Tag[] {
+  const taken = new Set(tags.map((tag) => tag.key))
+  const added = provenance.filter((tag) => !taken.has(tag.key))
+  added.forEach(checkTag)
+  const all = [...tags, ...added]
+  if (all.length > MAX_TAGS)
+    throw new Error(
+      `has ${tags.length} tags, and with ${added.length} provenance tags (${added.map((t) => t.key).join(', ')}) that makes ${all.length}; at most ${MAX_TAGS} are allowed: remove some, or set provenance-tags: false`
+    )
+  return all
 }
 
 export function checkTag({ key, value }: Tag): void {

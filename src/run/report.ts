@@ -6,6 +6,7 @@
 import { describeError } from '../api/errors.js'
 import type { CancelResult } from '../ecs/cancel.js'
 import { failureReason } from '../ecs/client.js'
+import { runLinks } from '../github.js'
 import type { WaitResult } from '../wait/wait.js'
 import { type Run, StepFailure } from './context.js'
 import type { Chosen } from './execution.js'
@@ -50,6 +51,7 @@ export async function reportPhase(
     failure: last ? failureReason(last) : undefined,
     origin: chosen.origin,
     note: result.note,
+    links: runLinks(settings.origin),
     timeline: waited.timeline
   })
   conclude(run, result)

@@ -97,6 +97,10 @@ async function credentialsPhase(
   if (settings.credentials.kind === 'oidc') {
     // Assume the role before anything else, so a trust-policy problem is the first thing reported.
     await deps.log.group('Assuming the RAM role with OIDC', () => credentials.getCredential())
+  } else if (settings.credentials.kind === 'ecs-ram-role') {
+    await deps.log.group("Getting the instance's RAM role credentials", () =>
+      credentials.getCredential()
+    )
   }
   return credentials
 }

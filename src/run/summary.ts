@@ -29,7 +29,16 @@ export interface SummaryFacts {
   /** How the step came to this execution. */
   origin: Origin
   note?: string
+  /** The workflow run's page and the commit's (src/github.ts). */
+  links?: { run?: string; commit?: string }
   timeline: TimelineEntry[]
+}
+
+/** A link of ours, shown only when it is a plain http(s) URL: nothing in it can break the markdown. */
+function link(label: string, url: string | undefined): string | undefined {
+  return url && /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$/.test(url) && !/[()[\]]/.test(url)
+    ? `[${label}](${url})`
+    : undefined
 }
 
 const ICONS: Record<string, string> = {
@@ -72,6 +81,8 @@ export function renderSummary(facts: SummaryFacts): string {
     `| Message | ${cell(facts.message)} |`
   ]
   if (facts.failure) lines.push(`| Failure | ${cell(facts.failure)} |`)
+  const links = [link('Workflow run', facts.links?.run), link('Commit', facts.links?.commit)]
+  if (links.some(Boolean)) lines.push('', links.filter(Boolean).join(' · '))
   if (facts.note) lines.push('', `> ${cell(facts.note)}`)
   if (facts.timeline.length) {
     lines.push('', '| Status | Seen from | Lasted |', '| --- | --- | --- |')

@@ -1,17 +1,22 @@
 /**
- * The polling schedule, pure. Two costs pull against each other: the minutes
+ * The polling schedule, pure. Two costs pull against each other: the seconds
  * between the end of a build and the step noticing it, and API calls, which draw
- * on a quota the whole account shares. What we know about image builds:
+ * on a quota the whole account shares (the console, Terraform, and a fleet of
+ * runners polling at once). What we know about image builds:
  *
- * - Every build ends through RELEASING (temporary resources are released after a
- *   success and after a failure alike), and RELEASING takes a minute or more. So:
- *   poll at the minimum in RELEASING, and elsewhere grow no slower than what
- *   still catches the start of RELEASING before the end (3× the minimum).
+ * - A build may end from any running phase: the API reference does not say
+ *   that every build passes through RELEASING, so no phase is polled more
+ *   sparsely than twice the minimum, and RELEASING (the usual last phase) and
+ *   CANCELLING at the minimum.
  * - When this pipeline's recent successful builds say when the end is likely
  *   (`expectedEnd`), poll sparsely (up to the maximum) before that window and
  *   land a poll on its start; from there on, as without history.
- * - Never faster right after a throttled poll; never below the minimum, never
- *   above the maximum; jitter so that runners started together spread out.
+ * - Throttling means the shared quota is spent: back off with decorrelated
+ *   jitter (the AWS architecture blog's "Exponential Backoff And Jitter"), never
+ *   faster than before, and recover gradually (`backoffMs` halves each poll
+ *   that is not throttled), so runs share the quota instead of retrying in step.
+ * - Jitter on every delay, after the clamp, so runs started together spread out
+ *   and stay spread; never below the minimum, never above the maximum.
  */
 export interface ScheduleOptions {
   minMs: number
@@ -33,14 +38,19 @@ export interface PollState {
   throttled: boolean
   /** Ms since the execution started. */
   elapsedMs?: number
+  /** What throttling taught: no delay shorter than this; halves each unthrottled poll. */
+  backoffMs?: number
 }
 
 export const DEFAULT_FACTOR = 1.5
 /** In running phases other than the last, at most this many minimum intervals apart. */
-export const PHASE_CEILING = 3
-const JITTER = 0.2
+export const PHASE_CEILING = 2
+/** Before the likely end (from history), at most this many minimum intervals apart. */
+export const SPARSE_CEILING = 3
+/** Jitter: a delay moves by up to half this share of it, either way. */
+export const JITTER = 0.2
 
-/** The last phase of every build: the end follows it. */
+/** The usual last phases: the end follows them. */
 export function isFinalPhase(status: string | undefined): boolean {
   return status === 'RELEASING' || status === 'CANCELLING'
 }
@@ -51,14 +61,30 @@ export function nextPollDelay(
   random: () => number
 ): number {
   const { minMs, maxMs } = options
-  const factor = options.factor ?? DEFAULT_FACTOR
+  let delay = scheduledDelay(state, options)
   if (state.throttled) {
-    // Slow down: at least double what we did, and never less than before.
-    const previous = state.previousDelayMs ?? minMs
-    return clamp(Math.max(previous * 2, minMs * 2), minMs, maxMs)
+    // Decorrelated jitter: between the last delay (never faster) and three times it.
+    const previous = Math.max(state.previousDelayMs ?? minMs, 2 * minMs)
+    delay = Math.max(delay, previous + 2 * previous * random())
+  } else if (state.backoffMs && !isFinalPhase(state.status)) {
+    // Spend the shared quota where the end can come: the last phases are not held back.
+    delay = Math.max(delay, state.backoffMs)
   }
-  if (isFinalPhase(state.status)) return minMs
+  return jitter(clamp(delay, minMs, maxMs), options, random)
+}
 
+/** What throttling leaves behind after a poll: the delay it forced, decaying by half each quiet poll. */
+export function nextBackoff(state: PollState, delayMs: number, minMs: number): number | undefined {
+  if (state.throttled) return delayMs
+  const half = (state.backoffMs ?? 0) / 2
+  return half > minMs ? half : undefined
+}
+
+/** The schedule alone: phase, history, growth; no throttling, no jitter. */
+export function scheduledDelay(state: PollState, options: ScheduleOptions): number {
+  const { minMs, maxMs } = options
+  if (isFinalPhase(state.status)) return minMs
+  const factor = options.factor ?? DEFAULT_FACTOR
   let ceiling = Math.min(maxMs, minMs * PHASE_CEILING)
   let landing = Number.POSITIVE_INFINITY
   const window = options.expectedEnd
@@ -68,13 +94,25 @@ export function nextPollDelay(
     state.status !== undefined &&
     state.elapsedMs < window.fromMs
   ) {
-    // Long before the likely end: sparse polling, with a poll landing right on the window.
-    ceiling = maxMs
+    // Long before the likely end: sparser polling, with a poll landing right on the
+    // window. Not up to the maximum: a build may still fail before it.
+    ceiling = Math.min(maxMs, minMs * SPARSE_CEILING)
     landing = window.fromMs - state.elapsedMs
   }
   const grown = minMs * factor ** Math.min(state.unchangedPolls, 60)
-  const jittered = grown * (1 - JITTER * random())
-  return clamp(Math.min(jittered, Math.max(landing, minMs)), minMs, ceiling)
+  return clamp(Math.min(grown, Math.max(landing, minMs)), minMs, ceiling)
+}
+
+/**
+ * Up to JITTER/2 of the delay either way, so the mean stays the schedule's; a
+ * delay that would leave [minimum, maximum] is reflected back into it.
+ */
+function jitter(delay: number, { minMs, maxMs }: ScheduleOptions, random: () => number): number {
+  const offset = delay * JITTER * (random() - 0.5)
+  const jittered = delay + offset
+  if (jittered < minMs) return Math.round(Math.min(maxMs, delay + Math.abs(offset)))
+  if (jittered > maxMs) return Math.round(Math.max(minMs, delay - Math.abs(offset)))
+  return Math.round(jittered)
 }
 
 /** Never sleep past the deadline: the last poll happens right at it. */

@@ -9,7 +9,14 @@ import type { Log } from '../log.js'
 import { formatDuration } from '../inputs/duration.js'
 import type { EcsClient, Execution } from '../ecs/client.js'
 import { ApiError, toApiError } from '../api/errors.js'
-import { nextPollDelay, type PollState, type ScheduleOptions, untilDeadline } from './schedule.js'
+import {
+  nextBackoff,
+  nextPollDelay,
+  type PollState,
+  scheduledDelay,
+  type ScheduleOptions,
+  untilDeadline
+} from './schedule.js'
 import { isKnown, isTerminal } from '../ecs/status.js'
 
 export interface TimelineEntry {
@@ -70,7 +77,9 @@ export async function waitForExecution(options: WaitOptions): Promise<WaitResult
     if (now >= deadline) return wait.finish('timed_out')
     const state = wait.state
     const delay = untilDeadline(nextPollDelay(state, options.schedule, random), now, deadline)
+    wait.slowedBy(delay)
     state.previousDelayMs = delay
+    state.backoffMs = nextBackoff(state, delay, options.schedule.minMs)
     log.debug(
       `next poll in ${(delay / 1000).toFixed(1)}s${state.throttled ? ' (slowed down after throttling)' : ''}`
     )
@@ -87,6 +96,9 @@ class Wait {
   private last?: Execution
   private polls = 0
   private failedPolls = 0
+  private throttledPolls = 0
+  /** How much longer than the schedule alone the waits after throttling were. */
+  private throttleDelayMs = 0
 
   constructor(private readonly options: WaitOptions) {
     this.grace = options.visibilityGraceMs ?? DEFAULT_VISIBILITY_GRACE_MS
@@ -110,6 +122,7 @@ class Wait {
       if (!error.transient) return error
       this.failedPolls++
       this.state.throttled = error.throttled
+      if (error.throttled) this.throttledPolls++
       this.options.log.debug(
         `poll ${this.polls} failed with ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${this.failedPolls} at the next poll`
       )
@@ -117,8 +130,19 @@ class Wait {
     }
   }
 
+  /** Counts what throttling (and its slow recovery) added to a delay. */
+  slowedBy(delayMs: number): void {
+    if (!this.state.throttled && !this.state.backoffMs) return
+    const normal = scheduledDelay(this.state, this.options.schedule)
+    this.throttleDelayMs += Math.max(0, delayMs - normal)
+  }
+
   finish(end: WaitEnd, error?: ApiError): WaitResult {
     const at = this.options.clock.now()
+    if (this.throttledPolls)
+      this.options.log.notice(
+        `The API throttled ${this.throttledPolls} of ${this.polls} polls (the account's rate quota is shared with other runs, the console and other tools); waiting it out slowed this step by about ${formatDuration(this.throttleDelayMs)}.`
+      )
     if (this.timeline.length) this.timeline[this.timeline.length - 1].until = at
     this.options.log.debug(`wait ${end} after ${this.polls} poll(s), ${this.failedPolls} retried`)
     return {

@@ -22,6 +22,8 @@ export type FaultKind =
   | 'huge' // request applied, 200 with a body of 17 MiB
   | 'repeat-token' // request applied, the answer's NextToken is always the same
   | 'code200' // 200 with an error body (Code, Message, RequestId), request not applied
+  | 'busy' // 400 InvalidImagePipeline.HasRunningExecution, whatever runs: a service whose state lags
+  | 'stale-listing' // a listing by pipeline shows every execution as BUILDING; a look-up by ID is true
   | 'html502' // 502 with a proxy's HTML page
   | 'reset' // socket destroyed before the request is applied
   | 'reset-after-apply' // request applied, then the socket destroyed
@@ -261,7 +263,10 @@ export class EcsEmulator {
     if (incoming.action === 'DescribeImagePipelineExecutions') {
       record.statuses = statusesOf(payload)
     }
-    if (injected && (await this.answerFaultAfterApply(injected, reply, request, payload))) return
+    // A stale listing is stale by pipeline only: a look-up by ID tells the truth.
+    const byId = Boolean(incoming.params.ExecutionId)
+    const late = injected?.kind === 'stale-listing' && byId ? undefined : injected
+    if (late && (await this.answerFaultAfterApply(late, reply, request, payload))) return
     reply.send(200, payload)
   }
 
@@ -295,6 +300,9 @@ export class EcsEmulator {
         return this.drip(reply, payload, injected.delayMs ?? 200)
       case 'huge':
         reply.send(200, { ...(payload as object), Padding: 'x'.repeat(17 * 1024 * 1024) })
+        return true
+      case 'stale-listing':
+        reply.send(200, staleListing(payload))
         return true
       case 'repeat-token':
         reply.send(200, { ...(payload as object), NextToken: 'the-same-token' })
@@ -877,6 +885,15 @@ function answerFaultBeforeApply(injected: Fault, reply: Reply, request: Incoming
       return true
     case 'hang':
       return true
+    case 'busy':
+      reply.fault(
+        fault(
+          400,
+          'InvalidImagePipeline.HasRunningExecution',
+          'The image pipeline has a running execution.'
+        )
+      )
+      return true
     case 'code200':
       reply.send(200, {
         RequestId: reply.requestId,
@@ -906,4 +923,18 @@ function statusesOf(payload: unknown): string[] | undefined {
   return (
     payload as { ImagePipelineExecution?: { ImagePipelineExecutionSet: Array<{ Status: string }> } }
   ).ImagePipelineExecution?.ImagePipelineExecutionSet.map((e) => e.Status)
+}
+
+/** Every execution of a listing shown as still BUILDING (a look-up by ID is not touched). */
+function staleListing(payload: unknown): unknown {
+  const body = payload as {
+    ImagePipelineExecution?: { ImagePipelineExecutionSet: Array<Record<string, unknown>> }
+  }
+  const set = body.ImagePipelineExecution?.ImagePipelineExecutionSet ?? []
+  return {
+    ...body,
+    ImagePipelineExecution: {
+      ImagePipelineExecutionSet: set.map((execution) => ({ ...execution, Status: 'BUILDING' }))
+    }
+  }
 }

@@ -1,0 +1,100 @@
+/**
+ * ecs-ram-role: a self-hosted runner on an ECS instance gets its RAM role's
+ * credentials from the instance metadata service (hardened mode), renews them
+ * during a long wait, and says clearly what is wrong when it cannot.
+ */
+import { afterEach, expect, test } from '@jest/globals'
+import { errors } from '../../tools/launcher.js'
+import { MetadataEmulator } from '../../tools/emulator/metadata.js'
+import { run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
+
+const emulator = useEmulator()
+let metadata: MetadataEmulator
+
+function start(lifetimeMs?: number): Promise<string> {
+  metadata = new MetadataEmulator(emulator(), { roleName: 'runner-role', lifetimeMs })
+  return metadata.start()
+}
+afterEach(() => metadata?.stop())
+
+/** Inputs for the instance role: no keys at all. */
+function roleInputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'access-key-id': '',
+    'access-key-secret': '',
+    'ecs-ram-role': 'runner-role',
+    'metadata-endpoint': metadata.endpoint,
+    ...extra
+  }
+}
+
+test("the instance's RAM role signs the build: a session token first, secrets masked", async () => {
+  await start()
+  const result = await run(emulator(), roleInputs())
+  expect(result.exitCode).toBe(0)
+  expect(result.outputs.status).toBe('SUCCESS')
+  expect(metadata.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+    'PUT /latest/api/token 200',
+    'GET /latest/meta-data/ram/security-credentials/runner-role 200'
+  ])
+  expect(metadata.requests[1].hasToken).toBe(true)
+  const key = metadata.issued[0]
+  const calls = emulator().requests.filter((r) => r.accessKeyId === key)
+  expect(calls.length).toBeGreaterThan(1)
+  const masks = result.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'))
+  expect(masks).toHaveLength(3) // the metadata token, the secret, the security token
+})
+
+test('credentials shorter-lived than the build are renewed during the wait', async () => {
+  await start(4000)
+  emulator().planNext(TEST_PIPELINE_ID, {
+    steps: [
+      { status: 'PREPARING', ms: 500 },
+      { status: 'BUILDING', ms: 6000 }
+    ]
+  })
+  const result = await run(emulator(), roleInputs())
+  expect(result.exitCode).toBe(0)
+  expect(metadata.issued.length).toBeGreaterThanOrEqual(2)
+  expect(emulator().requests.filter((r) => r.code === 'InvalidSecurityToken.Expired')).toEqual([])
+}, 30_000)
+
+test('a role the instance does not have: a clear error naming the input, no ECS request', async () => {
+  await start()
+  const result = await run(emulator(), roleInputs({ 'ecs-ram-role': 'not-attached' }))
+  expect(result.exitCode).toBe(1)
+  expect(errors(result)[0]).toMatch(/no RAM role named "not-attached"; check ecs-ram-role/)
+  expect(emulator().requests).toHaveLength(0)
+})
+
+test('no metadata service: a clear error that says what to check', async () => {
+  await start()
+  const inputs = roleInputs({ 'metadata-endpoint': '127.0.0.1:9' })
+  await metadata.stop()
+  const result = await run(emulator(), inputs)
+  expect(result.exitCode).toBe(1)
+  expect(errors(result)[0]).toMatch(/is this runner an ECS instance\? \(check metadata-endpoint\)/)
+  expect(emulator().requests).toHaveLength(0)
+})
+
+test('with keys as well: an input error, and no request anywhere', async () => {
+  await start()
+  const result = await run(emulator(), {
+    ...roleInputs(),
+    'access-key-id': 'LTAI-x',
+    'access-key-secret': 'y'
+  })
+  expect(result.exitCode).toBe(1)
+  expect(errors(result)[0]).toMatch(/^ecs-image-builder: Input "ecs-ram-role" cannot be combined/)
+  expect(metadata.requests).toHaveLength(0)
+  expect(emulator().requests).toHaveLength(0)
+})
+
+test('the stand-in refuses a credentials request without a session token (hardened mode)', async () => {
+  const endpoint = await start()
+  const response = await fetch(
+    `http://${endpoint}/latest/meta-data/ram/security-credentials/runner-role`
+  )
+  expect(response.status).toBe(401)
+  expect(metadata.issued).toEqual([])
+})
