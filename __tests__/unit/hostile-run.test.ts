@@ -61,6 +61,7 @@ const answer = fc.record({
   name: text,
   errorCode: fc.oneof(fc.constant('Forbidden.RAM'), text),
   errorMessage: text,
+  errorInfo: text,
   fails: fc.constantFrom('none', 'start', 'cancel', 'find')
 })
 
@@ -80,7 +81,14 @@ async function hostileRun(a: Answer) {
       throttled: false
     })
   ecs.polls.set('exec-new', [
-    execution('exec-new', a.status, { message: a.message, imageId: a.imageId })
+    execution('exec-new', a.status, {
+      message: a.message,
+      imageId: a.imageId,
+      errorCode: a.errorCode,
+      errorInfo: a.errorInfo,
+      creationTime: a.errorInfo,
+      pipelineId: a.name
+    })
   ])
   ecs.pipelines =
     a.fails === 'find'
