@@ -61,6 +61,9 @@ export function createCredentialProvider(
   })
 }
 
+/** What both steps call to get a provider (tests pass their own). */
+export type CredentialFactory = typeof credentialsFor
+
 /** The provider for this run's settings; `mask` takes every secret it obtains. */
 export function credentialsFor(
   settings: Settings,

@@ -6,6 +6,9 @@ import { createEcsClient, type EcsClient } from './client.js'
 
 export const USER_AGENT = 'ecs-image-builder-action/1'
 
+/** What both steps call to get the raw client (tests pass their own). */
+export type EcsConnector = typeof connectEcs
+
 export function connectEcs(
   settings: Settings,
   credentials: CredentialProvider,

@@ -5,13 +5,11 @@
  * by ID with the routine the main step uses. Never fails the job.
  */
 import { systemClock, type Clock } from '../clock.js'
-import { credentialsFor, maskSecrets } from '../credentials/factory.js'
-import type { CredentialProvider } from '../credentials/provider.js'
+import { type CredentialFactory, credentialsFor, maskSecrets } from '../credentials/factory.js'
 import { cancelExecution } from '../ecs/cancel.js'
-import type { EcsClient } from '../ecs/client.js'
-import { connectEcs } from '../ecs/connect.js'
+import { connectEcs, type EcsConnector } from '../ecs/connect.js'
 import { describeError } from '../api/errors.js'
-import { getSettings, type Settings } from '../inputs/settings.js'
+import { getSettings } from '../inputs/settings.js'
 import { runnerLog, type Log } from '../log.js'
 import { Secrets } from '../secrets.js'
 import { actionsState, PostStepState, type StateStore } from '../state.js'
@@ -25,13 +23,8 @@ export interface PostDependencies {
   log: Log
   secrets: Secrets
   env: Record<string, string | undefined>
-  credentials: (
-    settings: Settings,
-    log: Log,
-    clock: Clock,
-    mask: (secret: string) => void
-  ) => CredentialProvider
-  connect: (settings: Settings, credentials: CredentialProvider, log: Log) => EcsClient
+  credentials: CredentialFactory
+  connect: EcsConnector
 }
 
 export async function cleanup(overrides: Partial<PostDependencies> = {}): Promise<void> {

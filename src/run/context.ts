@@ -3,8 +3,8 @@
  * (`Dependencies`, replaced by tests), and the run's own state (`Run`).
  */
 import type { Clock } from '../clock.js'
-import type { CredentialProvider } from '../credentials/provider.js'
-import type { EcsClient } from '../ecs/client.js'
+import type { CredentialFactory } from '../credentials/factory.js'
+import type { EcsConnector } from '../ecs/connect.js'
 import type { Ecs } from '../ecs/policy.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Log } from '../log.js'
@@ -26,14 +26,9 @@ export interface Dependencies {
   setOutput: OutputSink
   writeSummary: (markdown: string) => Promise<void>
   /** The credential factory (credentials/factory.ts); `mask` takes every secret it obtains. */
-  credentials: (
-    settings: Settings,
-    log: Log,
-    clock: Clock,
-    mask: (secret: string) => void
-  ) => CredentialProvider
+  credentials: CredentialFactory
   /** The raw ECS client, before the call policy is applied. */
-  connect: (settings: Settings, credentials: CredentialProvider, log: Log) => EcsClient
+  connect: EcsConnector
 }
 
 /** How this step came to the execution it reports on. */
