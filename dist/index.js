@@ -20820,7 +20820,11 @@ function isFinalPhase(status) {
 function nextPollDelay(state, options, random) {
     const { minMs, maxMs } = options;
     let delay = scheduledDelay(state, options);
-    if (state.throttled) {
+    if (state.throttled && isFinalPhase(state.status)) {
+        // Where the end comes, a throttled poll is retried soon: between one and two minimums.
+        delay = minMs * (1 + random());
+    }
+    else if (state.throttled) {
         // Decorrelated jitter: between the last delay (never faster) and three times it.
         const previous = Math.max(state.previousDelayMs ?? minMs, 2 * minMs);
         delay = Math.max(delay, previous + 2 * previous * random());

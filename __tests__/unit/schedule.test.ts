@@ -141,3 +141,15 @@ test('the last phases are not held back by an earlier backoff: the end is where 
     nextPollDelay(state({ status: 'BUILDING', unchangedPolls: 5, backoffMs }), options, () => 0.5)
   ).toBe(60_000)
 })
+
+test('in the last phases a throttled poll is retried within one to two minimums', () => {
+  for (const random of randoms) {
+    const delay = nextPollDelay(
+      state({ status: 'RELEASING', throttled: true, previousDelayMs: 40_000 }),
+      options,
+      () => random
+    )
+    expect(delay).toBeGreaterThanOrEqual(options.minMs)
+    expect(delay).toBeLessThanOrEqual(2.2 * options.minMs)
+  }
+})

@@ -15,6 +15,8 @@
  *   jitter (the AWS architecture blog's "Exponential Backoff And Jitter"), never
  *   faster than before, and recover gradually (`backoffMs` halves each poll
  *   that is not throttled), so runs share the quota instead of retrying in step.
+ *   In the last phases, where the end comes and a call pays, a throttled poll
+ *   is retried within one to two minimums, and no earlier backoff holds it.
  * - Jitter on every delay, after the clamp, so runs started together spread out
  *   and stay spread; never below the minimum, never above the maximum.
  */
@@ -62,7 +64,10 @@ export function nextPollDelay(
 ): number {
   const { minMs, maxMs } = options
   let delay = scheduledDelay(state, options)
-  if (state.throttled) {
+  if (state.throttled && isFinalPhase(state.status)) {
+    // Where the end comes, a throttled poll is retried soon: between one and two minimums.
+    delay = minMs * (1 + random())
+  } else if (state.throttled) {
     // Decorrelated jitter: between the last delay (never faster) and three times it.
     const previous = Math.max(state.previousDelayMs ?? minMs, 2 * minMs)
     delay = Math.max(delay, previous + 2 * previous * random())
