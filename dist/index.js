@@ -21572,9 +21572,10 @@ async function waitPhase(run, { executionId }, pipelineId) {
 
 async function runMainStep(deps) {
     const settings = settingsPhase(deps);
-    const credentials = await credentialsPhase(settings, deps);
+    // The role assumption counts inside timeout, as every request does.
     const startedAt = deps.clock.now();
     const deadline = startedAt + settings.timeoutMs;
+    const credentials = await credentialsPhase(settings, deps);
     const { clock, log } = deps;
     const client = deps.connect(settings, credentials, log);
     const state = new PostStepState(deps.state);

@@ -45,7 +45,7 @@ export interface Run {
   state: PostStepState
   cancellation: RunCancellation
   writeSummary: Dependencies['writeSummary']
-  /** Epoch ms when the step began to build (after credentials). */
+  /** Epoch ms when the step began (before credentials: they count inside timeout). */
   startedAt: number
   /** Epoch ms: `startedAt` + `timeout`. */
   deadline: number

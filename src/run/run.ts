@@ -18,9 +18,10 @@ import { waitPhase } from './waiting.js'
 
 export async function runMainStep(deps: Dependencies): Promise<void> {
   const settings = settingsPhase(deps)
-  const credentials = await credentialsPhase(settings, deps)
+  // The role assumption counts inside timeout, as every request does.
   const startedAt = deps.clock.now()
   const deadline = startedAt + settings.timeoutMs
+  const credentials = await credentialsPhase(settings, deps)
   const { clock, log } = deps
   const client = deps.connect(settings, credentials, log)
   const state = new PostStepState(deps.state)
