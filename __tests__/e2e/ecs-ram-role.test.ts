@@ -11,8 +11,8 @@ import { run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
 const emulator = useEmulator()
 let metadata: MetadataEmulator
 
-function start(lifetimeMs?: number): Promise<string> {
-  metadata = new MetadataEmulator(emulator(), { roleName: 'runner-role', lifetimeMs })
+function start(lifetimeMs?: number, refuseTokens = false): Promise<string> {
+  metadata = new MetadataEmulator(emulator(), { roleName: 'runner-role', lifetimeMs, refuseTokens })
   return metadata.start()
 }
 afterEach(() => metadata?.stop())
@@ -97,4 +97,13 @@ test('the stand-in refuses a credentials request without a session token (harden
   )
   expect(response.status).toBe(401)
   expect(metadata.issued).toEqual([])
+})
+
+test('a refused session token: a clear error naming what to check, no ECS request', async () => {
+  await start(undefined, true)
+  const result = await run(emulator(), roleInputs())
+  expect(result.exitCode).toBe(1)
+  expect(errors(result)[0]).toMatch(/refused a session token \(HTTP 403\); check metadata-endpoint/)
+  expect(metadata.requests.map((r) => r.method)).toEqual(['PUT'])
+  expect(emulator().requests).toHaveLength(0)
 })

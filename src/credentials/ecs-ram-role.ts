@@ -61,7 +61,7 @@ export class EcsRamRoleCredentials extends SessionCredentials {
     )
     if (response.statusCode !== 200)
       throw this.refusal(
-        `the metadata service refused a session token (HTTP ${response.statusCode}); check that its hardened mode is reachable from the runner`,
+        `the metadata service refused a session token (HTTP ${response.statusCode}); check ${Inputs.MetadataEndpoint} and that the runner may reach the instance metadata service`,
         response.statusCode
       )
     const token = response.body.toString('utf8').trim()
@@ -81,9 +81,14 @@ export class EcsRamRoleCredentials extends SessionCredentials {
         `the instance has no RAM role named "${roleName}"; check ${Inputs.EcsRamRole} and the role attached to the instance`,
         404
       )
+    if (response.statusCode === 401 || response.statusCode === 403)
+      throw this.refusal(
+        `the metadata service refused the session token (HTTP ${response.statusCode}) for ${Inputs.EcsRamRole} "${roleName}"; check ${Inputs.MetadataEndpoint}`,
+        response.statusCode
+      )
     if (response.statusCode !== 200)
       throw this.refusal(
-        `the metadata service answered HTTP ${response.statusCode}`,
+        `the metadata service answered HTTP ${response.statusCode} for ${Inputs.EcsRamRole} "${roleName}"`,
         response.statusCode
       )
     return keysOf(response.body, roleName, this.options.clock.now())

@@ -15,6 +15,8 @@ export interface MetadataOptions {
   roleName?: string
   /** Lifetime of the credentials it issues. */
   lifetimeMs?: number
+  /** Refuse every session token (a service that does not serve this runner). */
+  refuseTokens?: boolean
 }
 
 export interface MetadataRequest {
@@ -88,6 +90,7 @@ export class MetadataEmulator {
   }
 
   private issueToken(request: IncomingMessage, send: (status: number, body: string) => void): void {
+    if (this.options.refuseTokens) return send(403, 'Forbidden')
     const ttl = Number(request.headers['x-aliyun-ecs-metadata-token-ttl-seconds'])
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 21_600) return send(400, 'Bad Request')
     const token = randomBytes(24).toString('base64url')
