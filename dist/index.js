@@ -19041,8 +19041,8 @@ class ExchangeError extends Error {
     }
 }
 /** One exchange, ended by the action itself after `limitMs` or past MAX_RESPONSE_BYTES. */
-async function bounded(call, limitMs = exchangeLimitMs()) {
-    const exchange = { requests: [] };
+async function bounded(call, limitMs = exchangeLimitMs(), maxBytes = MAX_RESPONSE_BYTES) {
+    const exchange = { requests: [], cleanups: [], maxBytes };
     const signal = scopes.getStore()?.signal;
     let timer;
     let onAbort;
@@ -19068,9 +19068,14 @@ async function bounded(call, limitMs = exchangeLimitMs()) {
         clearTimeout(timer);
         if (onAbort)
             signal?.removeEventListener('abort', onAbort);
+        exchange.over = true;
+        for (const cleanup of exchange.cleanups)
+            cleanup();
     }
 }
 function end(exchange, error) {
+    if (exchange.over)
+        return;
     exchange.failure ??= error;
     for (const request of exchange.requests)
         request.destroy(error);
@@ -19085,20 +19090,22 @@ function end(exchange, error) {
         request.destroy(exchange.failure);
     // The channel may publish after the socket was assigned (at the request's end).
     if (request.socket)
-        countBytes(exchange, request, request.socket);
+        countBytes(exchange, request.socket);
     else
-        request.once('socket', (socket) => countBytes(exchange, request, socket));
+        request.once('socket', (socket) => countBytes(exchange, socket));
 });
-/** Counts what arrives on the socket while this request owns it (keep-alive hands sockets on). */
-function countBytes(exchange, request, socket) {
+/** Counts what arrives on the socket while this exchange lasts (keep-alive hands sockets on). */
+function countBytes(exchange, socket) {
     let received = 0;
     const onData = (chunk) => {
         received += chunk.length;
-        if (received > MAX_RESPONSE_BYTES)
-            end(exchange, new ExchangeError('ResponseTooLarge', `the answer is over ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; it was refused`));
+        if (received > exchange.maxBytes)
+            end(exchange, new ExchangeError('ResponseTooLarge', `the answer is over ${Math.round(exchange.maxBytes / 1024)} KiB; it was refused`));
     };
     socket.on('data', onData);
-    request.once('close', () => socket.off('data', onData));
+    // Not on the request's 'close': a keep-alive socket outlives it, and a counter
+    // left behind would add up every later answer on that socket.
+    exchange.cleanups.push(() => socket.off('data', onData));
 }
 
 ;// CONCATENATED MODULE: ./src/api/retry.ts

@@ -87,6 +87,7 @@ timers.uninstall()
 process.stdout.write(
   JSON.stringify({
     end: result.end,
+    error: result.error?.message,
     polls,
     heapStartMb: mb(heapStart),
     heapByQuarterMb: heapByQuarter,

@@ -23,6 +23,11 @@ export const MIN_EXCHANGE_MS = 3_000
 interface Exchange {
   requests: ClientRequest[]
   failure?: Error
+  /** Run when the exchange is over: the byte counters leave the (keep-alive) sockets. */
+  cleanups: Array<() => void>
+  maxBytes: number
+  /** Set once the exchange is over: nothing may end it (or its sockets' next owners) then. */
+  over?: boolean
 }
 
 const exchanges = new AsyncLocalStorage<Exchange>()
@@ -58,8 +63,12 @@ export class ExchangeError extends Error {
 }
 
 /** One exchange, ended by the action itself after `limitMs` or past MAX_RESPONSE_BYTES. */
-export async function bounded<T>(call: () => Promise<T>, limitMs = exchangeLimitMs()): Promise<T> {
-  const exchange: Exchange = { requests: [] }
+export async function bounded<T>(
+  call: () => Promise<T>,
+  limitMs = exchangeLimitMs(),
+  maxBytes = MAX_RESPONSE_BYTES
+): Promise<T> {
+  const exchange: Exchange = { requests: [], cleanups: [], maxBytes }
   const signal = scopes.getStore()?.signal
   let timer: NodeJS.Timeout | undefined
   let onAbort: (() => void) | undefined
@@ -89,10 +98,13 @@ export async function bounded<T>(call: () => Promise<T>, limitMs = exchangeLimit
   } finally {
     clearTimeout(timer)
     if (onAbort) signal?.removeEventListener('abort', onAbort)
+    exchange.over = true
+    for (const cleanup of exchange.cleanups) cleanup()
   }
 }
 
 function end(exchange: Exchange, error: Error): void {
+  if (exchange.over) return
   exchange.failure ??= error
   for (const request of exchange.requests) request.destroy(error)
 }
@@ -104,24 +116,26 @@ subscribe('http.client.request.start', (message) => {
   exchange.requests.push(request)
   if (exchange.failure) request.destroy(exchange.failure)
   // The channel may publish after the socket was assigned (at the request's end).
-  if (request.socket) countBytes(exchange, request, request.socket)
-  else request.once('socket', (socket: Socket) => countBytes(exchange, request, socket))
+  if (request.socket) countBytes(exchange, request.socket)
+  else request.once('socket', (socket: Socket) => countBytes(exchange, socket))
 })
 
-/** Counts what arrives on the socket while this request owns it (keep-alive hands sockets on). */
-function countBytes(exchange: Exchange, request: ClientRequest, socket: Socket): void {
+/** Counts what arrives on the socket while this exchange lasts (keep-alive hands sockets on). */
+function countBytes(exchange: Exchange, socket: Socket): void {
   let received = 0
   const onData = (chunk: Buffer): void => {
     received += chunk.length
-    if (received > MAX_RESPONSE_BYTES)
+    if (received > exchange.maxBytes)
       end(
         exchange,
         new ExchangeError(
           'ResponseTooLarge',
-          `the answer is over ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; it was refused`
+          `the answer is over ${Math.round(exchange.maxBytes / 1024)} KiB; it was refused`
         )
       )
   }
   socket.on('data', onData)
-  request.once('close', () => socket.off('data', onData))
+  // Not on the request's 'close': a keep-alive socket outlives it, and a counter
+  // left behind would add up every later answer on that socket.
+  exchange.cleanups.push(() => socket.off('data', onData))
 }
