@@ -20822,6 +20822,12 @@ const PHASE_CEILING = 2;
 const SPARSE_CEILING = 3;
 /** Jitter: a delay moves by up to half this share of it, either way. */
 const JITTER = 0.2;
+/** After throttling, the backoff halves with every this much time without throttling. */
+const BACKOFF_HALF_LIFE_MS = 10 * 60_000;
+/** Backed off to the maximum, a delay is drawn between this share of it and all of it. */
+const CEILING_SPREAD = 0.7;
+/** In the last phases, a throttled poll is retried between the minimum and this much over it. */
+const CLOSING_RETRY_SPREAD = 0.2;
 /** The usual last phases: the end follows them. */
 function isFinalPhase(status) {
     return status === 'RELEASING' || status === 'CANCELLING';
@@ -20830,13 +20836,15 @@ function nextPollDelay(state, options, random) {
     const { minMs, maxMs } = options;
     let delay = scheduledDelay(state, options);
     if (state.throttled && isFinalPhase(state.status)) {
-        // Where the end comes, a throttled poll is retried soon: between one and two minimums.
-        delay = minMs * (1 + random());
+        // Where the end comes, a throttled poll is retried soon: just over the minimum.
+        delay = minMs * (1 + CLOSING_RETRY_SPREAD * random());
     }
     else if (state.throttled) {
         // Decorrelated jitter: between the last delay (never faster) and three times it.
         const previous = Math.max(state.previousDelayMs ?? minMs, 2 * minMs);
         delay = Math.max(delay, previous + 2 * previous * random());
+        if (delay >= maxMs * CEILING_SPREAD)
+            return spreadBelow(options, random);
     }
     else if (state.backoffMs && !isFinalPhase(state.status)) {
         // Spend the shared quota where the end can come: the last phases are not held back.
@@ -20844,12 +20852,16 @@ function nextPollDelay(state, options, random) {
     }
     return jitter(clamp(delay, minMs, maxMs), options, random);
 }
-/** What throttling leaves behind after a poll: the delay it forced, decaying by half each quiet poll. */
+/**
+ * What throttling leaves behind after a poll: the delay it forced, decaying by
+ * half with every BACKOFF_HALF_LIFE_MS of quiet (`delayMs`, the wait before the
+ * next poll, counts as quiet). Time, not polls: quotas are counted per second.
+ */
 function nextBackoff(state, delayMs, minMs) {
     if (state.throttled)
         return delayMs;
-    const half = (state.backoffMs ?? 0) / 2;
-    return half > minMs ? half : undefined;
+    const decayed = (state.backoffMs ?? 0) * 0.5 ** (delayMs / BACKOFF_HALF_LIFE_MS);
+    return decayed > minMs ? Math.round(decayed) : undefined;
 }
 /** The schedule alone: phase, history, growth; no throttling, no jitter. */
 function scheduledDelay(state, options) {
@@ -20871,6 +20883,11 @@ function scheduledDelay(state, options) {
     }
     const grown = minMs * factor ** Math.min(state.unchangedPolls, 60);
     return clamp(Math.min(grown, Math.max(landing, minMs)), minMs, ceiling);
+}
+/** Anywhere between CEILING_SPREAD of the maximum (never below the minimum) and all of it. */
+function spreadBelow({ minMs, maxMs }, random) {
+    const low = Math.max(minMs, maxMs * CEILING_SPREAD);
+    return Math.round(low + (maxMs - low) * random());
 }
 /**
  * Up to JITTER/2 of the delay either way, so the mean stays the schedule's; a

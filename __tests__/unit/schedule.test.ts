@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import {
+  BACKOFF_HALF_LIFE_MS,
+  CEILING_SPREAD,
   expectedEndWindow,
   nextBackoff,
   nextPollDelay,
@@ -33,8 +35,8 @@ describe('nextPollDelay invariants', () => {
           }
   })
 
-  test('never faster right after a throttled poll, and spread out (decorrelated jitter)', () => {
-    for (const previousDelayMs of [10_000, 15_000, 25_000, 40_000, 60_000]) {
+  test('below the maximum, never faster right after a throttled poll, and spread out (decorrelated jitter)', () => {
+    for (const previousDelayMs of [10_000, 15_000, 20_000]) {
       const delays = randoms.map((random) =>
         nextPollDelay(
           state({ status: 'BUILDING', throttled: true, previousDelayMs }),
@@ -43,21 +45,57 @@ describe('nextPollDelay invariants', () => {
         )
       )
       // The jitter after the clamp may take up to 10% off.
-      for (const delay of delays)
-        expect(delay).toBeGreaterThanOrEqual(Math.min(previousDelayMs, options.maxMs) * 0.9)
-      if (previousDelayMs < 30_000) expect(new Set(delays).size).toBeGreaterThan(2)
+      for (const delay of delays) expect(delay).toBeGreaterThanOrEqual(previousDelayMs * 0.9)
+      expect(new Set(delays).size).toBeGreaterThan(2)
     }
   })
 
-  test('after throttling, recovery is gradual: the backoff halves each quiet poll', () => {
-    const base = state({ status: 'BUILDING', unchangedPolls: 20 })
-    let backoffMs: number | undefined = 60_000
-    const delays: number[] = []
-    for (let poll = 0; poll < 4; poll++) {
-      delays.push(nextPollDelay({ ...base, backoffMs }, options, () => 0.5))
-      backoffMs = nextBackoff({ ...base, backoffMs }, delays[poll], options.minMs)
+  test('backed off to the maximum, runs draw their delays from its upper 30%, not all the same', () => {
+    for (const previousDelayMs of [45_000, 55_000, 60_000]) {
+      const delays = randoms.map((random) =>
+        nextPollDelay(
+          state({ status: 'BUILDING', throttled: true, previousDelayMs }),
+          options,
+          () => random
+        )
+      )
+      for (const delay of delays) {
+        expect(delay).toBeGreaterThanOrEqual(options.maxMs * CEILING_SPREAD)
+        expect(delay).toBeLessThanOrEqual(options.maxMs)
+      }
+      // In step at the ceiling, the run right behind another is refused every time: spread them.
+      expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThanOrEqual(15_000)
     }
-    expect(delays).toEqual([60_000, 30_000, 20_000, 20_000])
+  })
+
+  test('the spread at the maximum never goes below the minimum', () => {
+    const narrow = { minMs: 10_000, maxMs: 12_000 }
+    for (const random of randoms)
+      expect(
+        nextPollDelay(
+          state({ status: 'BUILDING', throttled: true, previousDelayMs: 12_000 }),
+          narrow,
+          () => random
+        )
+      ).toBeGreaterThanOrEqual(10_000)
+  })
+
+  test('after throttling, recovery is gradual: the backoff halves with every 10 min of quiet, not every poll', () => {
+    const base = state({ status: 'BUILDING', unchangedPolls: 20 })
+    // One quick quiet poll barely lowers it.
+    expect(nextBackoff({ ...base, backoffMs: 60_000 }, 10_000, options.minMs)).toBeGreaterThan(
+      59_000
+    )
+    let backoffMs: number | undefined = 60_000
+    let quietMs = 0
+    while (backoffMs && backoffMs > 30_000) {
+      const delay = nextPollDelay({ ...base, backoffMs }, options, () => 0.5)
+      backoffMs = nextBackoff({ ...base, backoffMs }, delay, options.minMs)
+      quietMs += delay
+    }
+    expect(quietMs).toBeGreaterThanOrEqual(BACKOFF_HALF_LIFE_MS * 0.9)
+    expect(quietMs).toBeLessThanOrEqual(BACKOFF_HALF_LIFE_MS * 1.1)
+    expect(nextBackoff({ ...base, backoffMs: 12_000 }, 10 * 60_000, options.minMs)).toBeUndefined()
     expect(nextBackoff({ ...base, throttled: true }, 45_000, options.minMs)).toBe(45_000)
   })
 
@@ -142,7 +180,7 @@ test('the last phases are not held back by an earlier backoff: the end is where 
   ).toBe(60_000)
 })
 
-test('in the last phases a throttled poll is retried within one to two minimums', () => {
+test('in the last phases a throttled poll is retried just over the minimum (a fifth, and the jitter)', () => {
   for (const random of randoms) {
     const delay = nextPollDelay(
       state({ status: 'RELEASING', throttled: true, previousDelayMs: 40_000 }),
@@ -150,6 +188,6 @@ test('in the last phases a throttled poll is retried within one to two minimums'
       () => random
     )
     expect(delay).toBeGreaterThanOrEqual(options.minMs)
-    expect(delay).toBeLessThanOrEqual(2.2 * options.minMs)
+    expect(delay).toBeLessThanOrEqual(1.2 * 1.1 * options.minMs)
   }
 })

@@ -9,14 +9,19 @@
  *   sparsely than twice the minimum, and RELEASING (the usual last phase) and
  *   CANCELLING at the minimum.
  * - When this pipeline's recent successful builds say when the end is likely
- *   (`expectedEnd`), poll sparsely (up to the maximum) before that window and
- *   land a poll on its start; from there on, as without history.
+ *   (`expectedEnd`), poll more sparsely (up to SPARSE_CEILING minimums) before
+ *   that window and land a poll on its start; from there on, as without history.
  * - Throttling means the shared quota is spent: back off with decorrelated
- *   jitter (the AWS architecture blog's "Exponential Backoff And Jitter"), never
- *   faster than before, and recover gradually (`backoffMs` halves each poll
- *   that is not throttled), so runs share the quota instead of retrying in step.
- *   In the last phases, where the end comes and a call pays, a throttled poll
- *   is retried within one to two minimums, and no earlier backoff holds it.
+ *   jitter (the AWS architecture blog's "Exponential Backoff And Jitter"),
+ *   never faster than before below the maximum, and recover gradually
+ *   (`backoffMs` halves with every BACKOFF_HALF_LIFE_MS without throttling,
+ *   however often the run polls), so runs share the quota instead of retrying
+ *   in step. At the maximum, where backed-off runs pile up, a delay is drawn
+ *   anywhere in its upper part (CEILING_SPREAD): runs that wait the same length
+ *   in step keep landing right behind each other, and the one behind is
+ *   refused every time. In the last phases, where the end comes and a call
+ *   pays, a throttled poll is retried within a fifth over the minimum, and no
+ *   earlier backoff holds it.
  * - Jitter on every delay, after the clamp, so runs started together spread out
  *   and stay spread; never below the minimum, never above the maximum.
  */
@@ -51,6 +56,12 @@ export const PHASE_CEILING = 2
 export const SPARSE_CEILING = 3
 /** Jitter: a delay moves by up to half this share of it, either way. */
 export const JITTER = 0.2
+/** After throttling, the backoff halves with every this much time without throttling. */
+export const BACKOFF_HALF_LIFE_MS = 10 * 60_000
+/** Backed off to the maximum, a delay is drawn between this share of it and all of it. */
+export const CEILING_SPREAD = 0.7
+/** In the last phases, a throttled poll is retried between the minimum and this much over it. */
+export const CLOSING_RETRY_SPREAD = 0.2
 
 /** The usual last phases: the end follows them. */
 export function isFinalPhase(status: string | undefined): boolean {
@@ -65,12 +76,13 @@ export function nextPollDelay(
   const { minMs, maxMs } = options
   let delay = scheduledDelay(state, options)
   if (state.throttled && isFinalPhase(state.status)) {
-    // Where the end comes, a throttled poll is retried soon: between one and two minimums.
-    delay = minMs * (1 + random())
+    // Where the end comes, a throttled poll is retried soon: just over the minimum.
+    delay = minMs * (1 + CLOSING_RETRY_SPREAD * random())
   } else if (state.throttled) {
     // Decorrelated jitter: between the last delay (never faster) and three times it.
     const previous = Math.max(state.previousDelayMs ?? minMs, 2 * minMs)
     delay = Math.max(delay, previous + 2 * previous * random())
+    if (delay >= maxMs * CEILING_SPREAD) return spreadBelow(options, random)
   } else if (state.backoffMs && !isFinalPhase(state.status)) {
     // Spend the shared quota where the end can come: the last phases are not held back.
     delay = Math.max(delay, state.backoffMs)
@@ -78,11 +90,15 @@ export function nextPollDelay(
   return jitter(clamp(delay, minMs, maxMs), options, random)
 }
 
-/** What throttling leaves behind after a poll: the delay it forced, decaying by half each quiet poll. */
+/**
+ * What throttling leaves behind after a poll: the delay it forced, decaying by
+ * half with every BACKOFF_HALF_LIFE_MS of quiet (`delayMs`, the wait before the
+ * next poll, counts as quiet). Time, not polls: quotas are counted per second.
+ */
 export function nextBackoff(state: PollState, delayMs: number, minMs: number): number | undefined {
   if (state.throttled) return delayMs
-  const half = (state.backoffMs ?? 0) / 2
-  return half > minMs ? half : undefined
+  const decayed = (state.backoffMs ?? 0) * 0.5 ** (delayMs / BACKOFF_HALF_LIFE_MS)
+  return decayed > minMs ? Math.round(decayed) : undefined
 }
 
 /** The schedule alone: phase, history, growth; no throttling, no jitter. */
@@ -106,6 +122,12 @@ export function scheduledDelay(state: PollState, options: ScheduleOptions): numb
   }
   const grown = minMs * factor ** Math.min(state.unchangedPolls, 60)
   return clamp(Math.min(grown, Math.max(landing, minMs)), minMs, ceiling)
+}
+
+/** Anywhere between CEILING_SPREAD of the maximum (never below the minimum) and all of it. */
+function spreadBelow({ minMs, maxMs }: ScheduleOptions, random: () => number): number {
+  const low = Math.max(minMs, maxMs * CEILING_SPREAD)
+  return Math.round(low + (maxMs - low) * random())
 }
 
 /**
