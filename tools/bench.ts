@@ -538,10 +538,18 @@ function targets({
             : false
     },
     {
-      // The API reference does not say every build ends through RELEASING.
-      target: 'failures straight from a running phase: mean lag within 10 s each',
-      measured: failLags.map((r) => `${r.timeline} ${r.meanLagS.toFixed(1)} s`).join(', '),
-      met: failLags.length > 0 && failLags.every((r) => r.meanLagS <= 10)
+      // The API reference does not say every build ends through RELEASING. A
+      // failure nothing foretells lands anywhere between two polls: its mean lag
+      // is at least half the mean interval, and 20% of a 5 s poller's calls are
+      // 25 s intervals on average, so 12.5 s unless some phases are polled more
+      // densely than others (and failures late in those others noticed later).
+      target:
+        'failures straight from a running phase: mean lag within 10 s each, at 20% of the calls of fixed 5s',
+      measured: `${failLags.map((r) => `${r.timeline} ${r.meanLagS.toFixed(1)} s`).join(', ')}; ${(share * 100).toFixed(0)}% of the calls`,
+      met:
+        failLags.length > 0 && failLags.every((r) => r.meanLagS <= 10) && share <= 0.2
+          ? true
+          : 'no: at 20% of the calls, 12.5 s is the floor for a failure nothing foretells'
     },
     ...fleetTargets(fleet),
     {
@@ -574,12 +582,19 @@ function targets({
 }
 
 function fleetTargets(fleet: FleetResult[]): ReturnType<typeof targets> {
-  const at = (n: number) => fleet.find((r) => r.n === n && r.jitter)!
+  const at = (n: number, perSecond = QUOTA) =>
+    fleet.find((r) => r.n === n && r.jitter && r.perSecond === perSecond)!
+  const met80 = (r: FleetResult) => r.failures === 0 && r.lagP90 <= 15 && r.lagMaxMedianFleet <= 60
+  const figures = (r: FleetResult) =>
+    `${r.failures} failed; p90 ${r.lagP90.toFixed(1)} s, max ${r.lagMaxMedianFleet.toFixed(1)} s (median fleet; ${r.lagMax.toFixed(1)} s in all ${r.fleets})`
+  // Each running build polls at least once per max-poll-interval (the SPEC's
+  // longest delay between two polls): 80 builds ask at least 80/60 calls a second.
+  const floor = 80 / 60
   return [
     {
-      target: 'fleet of 80 on one quota: no failures, lag p90 within 15 s, max within 60 s',
-      measured: `${at(80).failures} failed; p90 ${at(80).lagP90.toFixed(1)} s, max ${at(80).lagMax.toFixed(1)} s`,
-      met: at(80).failures === 0 && at(80).lagP90 <= 15 && at(80).lagMax <= 60
+      target: `fleet of 80 on one quota of ${QUOTA}/s: no failures, lag p90 within 15 s, max within 60 s`,
+      measured: `${figures(at(80))} (80 builds polling at least every 60 s ask ${floor.toFixed(2)} calls/s, more than the quota, before any poll near an end; at 2/s: ${figures(at(80, 2))})`,
+      met: met80(at(80)) ? true : met80(at(80, 2)) ? 'no: only with a quota of 2/s' : false
     },
     {
       target: 'fleet of 200 on one quota: no failures',
@@ -616,23 +631,41 @@ function save(results: Results, goals: ReturnType<typeof targets>): void {
   console.log(`\nJSON: ${out}`)
 }
 
+const FLEETS = 8
+const QUOTA = 1
+
 async function fleets(): Promise<FleetResult[]> {
   const results: FleetResult[] = []
   for (const n of [10, 40, 80, 200])
-    for (const jitter of [true, false]) results.push(await simulateFleet(n, jitter, seeded))
+    for (const jitter of [true, false])
+      results.push(await simulateFleet(n, { jitter, perSecond: QUOTA, fleets: FLEETS }, seeded))
+  // What quota the fleet-of-80 target needs.
+  for (const perSecond of [1.5, 2])
+    results.push(await simulateFleet(80, { jitter: true, perSecond, fleets: FLEETS }, seeded))
   console.log(
-    '\nA fleet sharing one quota (1 DescribeImagePipelineExecutions call a second, bursts of 5): N builds of 10-25 min started within 10 s, default intervals, the real wait loop on one virtual clock\n'
+    `\nA fleet sharing one quota (DescribeImagePipelineExecutions calls a second, bursts of 5): N builds of 10-25 min started within 10 s, default intervals, the real wait loop on one virtual clock; ${FLEETS} fleets of each N, their builds pooled\n`
   )
   console.log(
     table(
-      ['N', 'schedule', 'failed', 'calls', 'throttled', 'lag p50 / p90 / max (s)'],
+      [
+        'N',
+        'quota',
+        'schedule',
+        'failed',
+        'calls per build',
+        'throttled',
+        'lag p50 / p90 (s)',
+        'worst lag: median fleet / all (s)'
+      ],
       results.map((r) => [
         r.n,
-        r.jitter ? 'ours (jitter on every delay)' : 'no jitter (the old way)',
+        `${r.perSecond}/s`,
+        r.jitter ? 'ours' : 'no jitter (random fixed at 0.5)',
         r.failures,
-        r.calls,
+        r.callsPerBuild.toFixed(1),
         `${(r.throttledShare * 100).toFixed(0)}%`,
-        `${r.lagP50.toFixed(1)} / ${r.lagP90.toFixed(1)} / ${r.lagMax.toFixed(1)}`
+        `${r.lagP50.toFixed(1)} / ${r.lagP90.toFixed(1)}`,
+        `${r.lagMaxMedianFleet.toFixed(1)} / ${r.lagMax.toFixed(1)}`
       ])
     )
   )

@@ -90,30 +90,85 @@ function fleetBuild(random: () => number): FleetBuild {
   return { startAt: random() * 10 * SECOND, phases, end: total }
 }
 
-export interface FleetResult {
-  n: number
+export interface FleetOptions {
+  /** false stands for the schedule without any jitter (random fixed at 0.5). */
   jitter: boolean
+  /** The quota: DescribeImagePipelineExecutions calls a second, account-wide. */
+  perSecond: number
+  /** How many fleets of `n` to run, each from its own seed; their builds' lags are pooled. */
+  fleets: number
+}
+
+export interface FleetResult extends FleetOptions {
+  n: number
   failures: number
-  calls: number
+  /** Calls per build, throttled ones included. */
+  callsPerBuild: number
   throttledShare: number
   lagP50: number
   lagP90: number
+  /** The worst lag in all fleets, and in the median fleet (a fleet's worst is one build's luck). */
   lagMax: number
+  lagMaxMedianFleet: number
+}
+
+interface OneFleet {
+  failures: number
+  calls: number
+  throttled: number
+  lags: number[]
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
 }
 
-/** One fleet of `n` waits; `jitter: false` stands for the schedule without any (random fixed at 0.5). */
+/** `fleets` fleets of `n` waits each, pooled: one fleet's p90 is too few builds to trust. */
 export async function simulateFleet(
   n: number,
-  jitter: boolean,
+  options: FleetOptions,
   seeded: (seed: number) => () => number
 ): Promise<FleetResult> {
-  const random = seeded(1000 + n)
+  const runs: OneFleet[] = []
+  for (let k = 0; k < options.fleets; k++) runs.push(await oneFleet(n, k, options, seeded))
+  const lags = runs.flatMap((r) => r.lags).sort((a, b) => a - b)
+  const calls = runs.reduce((sum, r) => sum + r.calls, 0)
+  return {
+    n,
+    ...options,
+    failures: runs.reduce((sum, r) => sum + r.failures, 0),
+    callsPerBuild: calls / (n * options.fleets),
+    throttledShare: runs.reduce((sum, r) => sum + r.throttled, 0) / calls,
+    lagP50: percentile(lags, 0.5),
+    lagP90: percentile(lags, 0.9),
+    lagMax: lags[lags.length - 1],
+    lagMaxMedianFleet: percentile(
+      runs.map((r) => Math.max(...r.lags)).sort((a, b) => a - b),
+      0.5
+    )
+  }
+}
+
+function throttling(): ApiError {
+  return new ApiError({
+    operation: 'DescribeImagePipelineExecutions',
+    code: 'Throttling.User',
+    message: 'Request was denied due to user flow control.',
+    transient: true,
+    throttled: true
+  })
+}
+
+/** One fleet: `n` builds started within 10 s, one token bucket, one virtual clock. */
+async function oneFleet(
+  n: number,
+  k: number,
+  { jitter, perSecond }: FleetOptions,
+  seeded: (seed: number) => () => number
+): Promise<OneFleet> {
+  const random = seeded(1000 + n + 7919 * k)
   const clock = new FleetClock()
-  const bucket = new TokenBucket(1, 5)
+  const bucket = new TokenBucket(perSecond, 5)
   const builds = Array.from({ length: n }, () => fleetBuild(random))
   const lags: number[] = []
   let failures = 0
@@ -122,20 +177,8 @@ export async function simulateFleet(
     const result = await waitForExecution({
       api: {
         getExecution: async ({ executionId }): Promise<Execution> => {
-          if (!bucket.take(clock.now()))
-            throw new ApiError({
-              operation: 'DescribeImagePipelineExecutions',
-              code: 'Throttling.User',
-              message: 'Request was denied due to user flow control.',
-              transient: true,
-              throttled: true
-            })
-          const t = clock.now() - build.startAt
-          const status =
-            t >= build.end
-              ? 'SUCCESS'
-              : [...build.phases].reverse().find((phase) => t >= phase.from)!.status
-          return { executionId, status, tags: [] }
+          if (!bucket.take(clock.now())) throw throttling()
+          return { executionId, status: statusAt(build, clock.now() - build.startAt), tags: [] }
         }
       },
       executionId: `exec-${index}`,
@@ -144,22 +187,17 @@ export async function simulateFleet(
       deadline: build.startAt + 60 * MINUTE,
       startedAt: build.startAt,
       schedule: { minMs: 10 * SECOND, maxMs: 60 * SECOND },
-      random: jitter ? seeded(index + 1) : () => 0.5
+      random: jitter ? seeded(index + 1 + 100_003 * k) : () => 0.5
     })
     if (result.end !== 'ended') failures++
     else lags.push((clock.now() - build.startAt - build.end) / SECOND)
   })
   await clock.drain()
   await Promise.all(waits)
-  lags.sort((a, b) => a - b)
-  return {
-    n,
-    jitter,
-    failures,
-    calls: bucket.calls,
-    throttledShare: bucket.throttled / bucket.calls,
-    lagP50: percentile(lags, 0.5),
-    lagP90: percentile(lags, 0.9),
-    lagMax: lags[lags.length - 1]
-  }
+  return { failures, calls: bucket.calls, throttled: bucket.throttled, lags }
+}
+
+function statusAt(build: FleetBuild, t: number): string {
+  if (t >= build.end) return 'SUCCESS'
+  return [...build.phases].reverse().find((phase) => t >= phase.from)!.status
 }
