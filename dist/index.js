@@ -21015,7 +21015,9 @@ class Wait {
             execution: this.last,
             timeline: this.timeline,
             polls: this.polls,
-            failedPolls: this.failedPolls
+            failedPolls: this.failedPolls,
+            throttledPolls: this.throttledPolls,
+            throttleDelayMs: this.throttleDelayMs
         };
     }
     /** Right after a start the execution may not be listed yet: a normal, short-lived state (docs/api-notes.md). */
@@ -21411,6 +21413,10 @@ function clock(ms) {
         .replace('T', ' ')
         .replace(/\.\d{3}Z$/, ' UTC');
 }
+/** Why the step noticed the end late, when the account's rate quota was the reason. */
+function throttlingRow({ throttled, polls, slowedMs }) {
+    return `| Throttled | ${throttled} of ${polls} polls (the account's API rate quota); waiting it out added about ${formatDuration(slowedMs)} |`;
+}
 function renderSummary(facts) {
     const status = facts.status ?? 'UNKNOWN';
     const pipeline = facts.pipelineName && facts.pipelineId
@@ -21433,6 +21439,8 @@ function renderSummary(facts) {
     ];
     if (facts.failure)
         lines.push(`| Failure | ${cell(facts.failure)} |`);
+    if (facts.throttling)
+        lines.push(throttlingRow(facts.throttling));
     const links = [summary_link('Workflow run', facts.links?.run), summary_link('Commit', facts.links?.commit)];
     if (links.some(Boolean))
         lines.push('', links.filter(Boolean).join(' · '));
@@ -21489,6 +21497,9 @@ async function reportPhase(run, chosen, knownPipelineId, waited) {
         failure: last ? failureReason(last) : undefined,
         origin: chosen.origin,
         note: result.note,
+        throttling: waited.throttledPolls
+            ? { throttled: waited.throttledPolls, polls: waited.polls, slowedMs: waited.throttleDelayMs }
+            : undefined,
         links: runLinks(settings.origin),
         timeline: waited.timeline
     });

@@ -65,6 +65,11 @@ test('a throttled poll slows the schedule down', async () => {
   )
   // The first poll was throttled: the next delay is at least twice the minimum.
   expect(delays[0]).toBeGreaterThanOrEqual(2)
+  // Said once as a notice, and in the job summary, with how much it cost.
+  expect(result.stdout.match(/::notice::The API throttled 1 of \d+ polls/g)).toHaveLength(1)
+  expect(result.summary).toMatch(
+    /\| Throttled \| 1 of \d+ polls \(the account's API rate quota\); waiting it out added about \d+s \|/
+  )
 })
 
 test.each(['reset-after-apply', 'truncated', 'slow'] as const)(

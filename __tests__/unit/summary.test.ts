@@ -45,6 +45,17 @@ test('a full summary', () => {
   )
 })
 
+test('throttling that slowed the wait gets a row: how many polls, and what it added', () => {
+  const markdown = renderSummary({
+    ...facts,
+    throttling: { throttled: 7, polls: 31, slowedMs: 185_000 }
+  })
+  expect(markdown).toContain(
+    "| Message | done &#124; ok |\n| Throttled | 7 of 31 polls (the account's API rate quota); waiting it out added about 3m 5s |\n"
+  )
+  expect(renderSummary(facts)).not.toContain('Throttled')
+})
+
 test('a time-out: no image, a running last status with its duration, and a note', () => {
   const markdown = renderSummary({
     ...facts,

@@ -51,6 +51,9 @@ export async function reportPhase(
     failure: last ? failureReason(last) : undefined,
     origin: chosen.origin,
     note: result.note,
+    throttling: waited.throttledPolls
+      ? { throttled: waited.throttledPolls, polls: waited.polls, slowedMs: waited.throttleDelayMs }
+      : undefined,
     links: runLinks(settings.origin),
     timeline: waited.timeline
   })

@@ -29,6 +29,8 @@ export interface SummaryFacts {
   /** How the step came to this execution. */
   origin: Origin
   note?: string
+  /** Polls the API throttled, of how many, and what waiting them out added. */
+  throttling?: { throttled: number; polls: number; slowedMs: number }
   /** The workflow run's page and the commit's (src/github.ts). */
   links?: { run?: string; commit?: string }
   timeline: TimelineEntry[]
@@ -59,6 +61,11 @@ function clock(ms: number): string {
     .replace(/\.\d{3}Z$/, ' UTC')
 }
 
+/** Why the step noticed the end late, when the account's rate quota was the reason. */
+function throttlingRow({ throttled, polls, slowedMs }: NonNullable<SummaryFacts['throttling']>) {
+  return `| Throttled | ${throttled} of ${polls} polls (the account's API rate quota); waiting it out added about ${formatDuration(slowedMs)} |`
+}
+
 export function renderSummary(facts: SummaryFacts): string {
   const status = facts.status ?? 'UNKNOWN'
   const pipeline =
@@ -81,6 +88,7 @@ export function renderSummary(facts: SummaryFacts): string {
     `| Message | ${cell(facts.message)} |`
   ]
   if (facts.failure) lines.push(`| Failure | ${cell(facts.failure)} |`)
+  if (facts.throttling) lines.push(throttlingRow(facts.throttling))
   const links = [link('Workflow run', facts.links?.run), link('Commit', facts.links?.commit)]
   if (links.some(Boolean)) lines.push('', links.filter(Boolean).join(' · '))
   if (facts.note) lines.push('', `> ${cell(facts.note)}`)

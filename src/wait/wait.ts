@@ -59,6 +59,9 @@ export interface WaitResult {
   timeline: TimelineEntry[]
   polls: number
   failedPolls: number
+  /** Polls the API refused for the rate quota, and how much longer waiting them out made the wait. */
+  throttledPolls: number
+  throttleDelayMs: number
 }
 
 export const DEFAULT_VISIBILITY_GRACE_MS = 60_000
@@ -151,7 +154,9 @@ class Wait {
       execution: this.last,
       timeline: this.timeline,
       polls: this.polls,
-      failedPolls: this.failedPolls
+      failedPolls: this.failedPolls,
+      throttledPolls: this.throttledPolls,
+      throttleDelayMs: this.throttleDelayMs
     }
   }
 
