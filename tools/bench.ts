@@ -22,6 +22,7 @@ import {
   TEST_PIPELINE_ID
 } from './emulator/server.js'
 import { type FleetResult, simulateFleet } from './fleet.js'
+import { type Build, statusAt } from './build-timeline.js'
 import { emulatorInputs, launch, ROOT } from './launcher.js'
 
 interface TimelineSpec {
@@ -36,12 +37,6 @@ interface Reference {
   runsPerTimeline: number
   historySize: number
   timelines: TimelineSpec[]
-}
-/** One simulated build: phase boundaries in ms from its start. */
-interface Build {
-  phases: Array<{ status: string; from: number }>
-  end: number
-  endStatus: string
 }
 interface Measure {
   calls: number
@@ -73,11 +68,6 @@ function sample(spec: TimelineSpec, random: () => number): Build {
     return { status, from }
   })
   return { phases, end: at, endStatus: spec.end }
-}
-
-function statusAt(build: Build, t: number): string {
-  if (t >= build.end) return build.endStatus
-  return [...build.phases].reverse().find((phase) => t >= phase.from)!.status
 }
 
 /** A policy that only needs the time of each poll: fixed intervals, the AWS SDK waiter. */

@@ -8,6 +8,7 @@ import { ApiError } from '../src/api/errors.js'
 import type { Clock } from '../src/clock.js'
 import type { Execution } from '../src/ecs/client.js'
 import { silentLog } from '../src/log.js'
+import { type Build, statusAt } from './build-timeline.js'
 import { waitForExecution } from '../src/wait/wait.js'
 
 const SECOND = 1000
@@ -70,10 +71,8 @@ class TokenBucket {
   }
 }
 
-interface FleetBuild {
+interface FleetBuild extends Build {
   startAt: number
-  phases: Array<{ status: string; from: number }>
-  end: number
 }
 
 /** A realistic 10-25 min build, started within the push's first 10 s. */
@@ -87,7 +86,7 @@ function fleetBuild(random: () => number): FleetBuild {
     { status: 'DISTRIBUTING', from: total - releasing - 2 * MINUTE },
     { status: 'RELEASING', from: total - releasing }
   ]
-  return { startAt: random() * 10 * SECOND, phases, end: total }
+  return { startAt: random() * 10 * SECOND, phases, end: total, endStatus: 'SUCCESS' }
 }
 
 export interface FleetOptions {
@@ -195,9 +194,4 @@ async function oneFleet(
   await clock.drain()
   await Promise.all(waits)
   return { failures, calls: bucket.calls, throttled: bucket.throttled, lags }
-}
-
-function statusAt(build: FleetBuild, t: number): string {
-  if (t >= build.end) return 'SUCCESS'
-  return [...build.phases].reverse().find((phase) => t >= phase.from)!.status
 }
