@@ -1,12 +1,24 @@
-/** A fake clock: sleeping advances time at once, so hours of polling take milliseconds. */
 import type { Clock } from '../src/clock.js'
 import type { Log } from '../src/log.js'
 
+/**
+ * A fake clock: sleeping advances time at once, so hours of polling take
+ * milliseconds. The monotonic `now()` and the wall clock move together, but
+ * `jumpWall` moves the wall clock alone, as NTP or a suspended VM would.
+ */
 export class FakeClock implements Clock {
   readonly sleeps: number[] = []
+  /** How far the wall clock is from the monotonic one. */
+  wallOffset = 0
   constructor(public time = Date.UTC(2026, 10, 23, 8, 0, 0)) {}
   now(): number {
     return this.time
+  }
+  wall(): number {
+    return this.time + this.wallOffset
+  }
+  jumpWall(ms: number): void {
+    this.wallOffset += ms
   }
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return

@@ -1,8 +1,17 @@
 /** A scripted ECS client for unit tests of the steps: answers in order, records every call. */
-import type { EcsClient, Execution, Pipeline } from '../src/ecs/client.js'
+import type { EcsClient, Execution, Page, Pipeline, Started } from '../src/ecs/client.js'
 import { ApiError } from '../src/api/errors.js'
 
 type Answer<T> = T | Error
+
+/** Connection failures that never reach the service (net/errors.ts says the same of real ones). */
+const NEVER_REACHED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH'
+])
 
 export function apiError(code: string, transient = false, operation = 'Test'): ApiError {
   return new ApiError({
@@ -11,7 +20,8 @@ export function apiError(code: string, transient = false, operation = 'Test'): A
     message: `${code} (scripted)`,
     requestId: 'REQ-1',
     transient,
-    throttled: /Throttling/.test(code)
+    throttled: /Throttling/.test(code),
+    reached: !NEVER_REACHED.has(code)
   })
 }
 
@@ -38,28 +48,36 @@ export class FakeEcs implements EcsClient {
     return this.calls.filter((call) => call.operation === operation).length
   }
 
-  async startExecution(params: Parameters<EcsClient['startExecution']>[0]): Promise<string> {
-    return this.answer('start', params, this.starts)
+  /** The service's clock in the start's answer, when a test gives one. */
+  serverTime?: () => number
+
+  async startExecution(params: Parameters<EcsClient['startExecution']>[0]): Promise<Started> {
+    const executionId = this.answer('start', params, this.starts)
+    return { executionId, serverTime: this.serverTime?.() }
   }
 
   async getExecution(params: { executionId: string }): Promise<Execution | undefined> {
     return this.answer('get', params, this.polls.get(params.executionId) ?? [undefined])
   }
 
-  async listExecutions(params: Parameters<EcsClient['listExecutions']>[0]): Promise<Execution[]> {
-    return this.answer(
+  /** One page holds the whole scripted answer. */
+  async executionsPage(
+    params: Parameters<EcsClient['executionsPage']>[0]
+  ): Promise<Page<Execution>> {
+    const items = this.answer(
       'list',
       params,
       params.statuses?.includes('SUCCESS') ? this.history : this.listings
     )
+    return { items }
   }
 
   async cancelExecution(params: { executionId: string }): Promise<void> {
     return this.answer('cancel', params, this.cancels)
   }
 
-  async findPipelines(params: Parameters<EcsClient['findPipelines']>[0]): Promise<Pipeline[]> {
-    return this.answer('find', params, this.pipelines)
+  async pipelinesPage(params: Parameters<EcsClient['pipelinesPage']>[0]): Promise<Page<Pipeline>> {
+    return { items: this.answer('find', params, this.pipelines) }
   }
 
   private answer<T>(operation: string, params: unknown, script: Array<Answer<T>>): T {

@@ -32,7 +32,8 @@ export const Inputs = {
   Endpoint: 'endpoint',
   EcsRamRole: 'ecs-ram-role',
   MetadataEndpoint: 'metadata-endpoint',
-  ProvenanceTags: 'provenance-tags'
+  ProvenanceTags: 'provenance-tags',
+  PollHistory: 'poll-history'
 } as const
 
 export const Outputs = {
@@ -51,8 +52,9 @@ export const State = {
   Guard: 'guard',
   /** 'true' once the build ended or a cancel was accepted: the post step has nothing to do. */
   Done: 'done',
-  CancelRequested: 'cancel-requested'
+  CancelRequested: 'cancel-requested',
+  /** Why the main step could not settle the build, when it tried: the post step says so, and does not repeat what cannot work. */
+  CancelFailed: 'cancel-failed',
+  /** 'true' when the service refused the step's credentials and they cannot be renewed. */
+  CredentialsRefused: 'credentials-refused'
 } as const
-
-/** Not an input (the inputs are fixed by action.yml): the environment variable that switches history off. */
-export const HISTORY_VARIABLE = 'IMAGE_BUILDER_POLL_HISTORY'

@@ -1,16 +1,11 @@
 /**
- * Where this run comes from: @actions/github's `context`, for the client token,
- * the session name, the provenance tags and the summary's links. Only its
- * Context class is imported: the package's entry also loads Octokit (about
- * 245 kB this action never uses), and the package exports no lighter path.
+ * Where this run comes from, for the client token, the session name, the
+ * provenance tags and the summary's links: the runner's documented variables,
+ * read as @actions/github's `context` reads them
+ * (__tests__/contract/github-context.test.ts compares the two). Not through
+ * the package itself: it exports its Context only beside Octokit (about 245 kB
+ * this action never uses), and the Context reads the whole event payload.
  */
-import { Context } from '../node_modules/@actions/github/lib/context.js'
-
-export type ContextLike = Pick<
-  Context,
-  'runId' | 'runAttempt' | 'job' | 'action' | 'sha' | 'serverUrl'
-> & { readonly repo: { owner: string; repo: string } }
-
 export interface RunOrigin {
   /** `owner/repo`. */
   repository?: string
@@ -23,23 +18,23 @@ export interface RunOrigin {
   serverUrl: string
 }
 
-const number = (value: number): number | undefined => (Number.isFinite(value) ? value : undefined)
+type Env = Record<string, string | undefined>
 
-export function runOrigin(context: ContextLike = new Context()): RunOrigin {
-  let repository: string | undefined
-  try {
-    repository = `${context.repo.owner}/${context.repo.repo}`
-  } catch {
-    // Outside a workflow run (a local run) there is no repository.
-  }
+const number = (value: string | undefined): number | undefined => {
+  const parsed = Number.parseInt(value ?? '', 10)
+  return Number.isFinite(parsed) ? parsed : undefined
+}
+
+export function runOrigin(env: Env = process.env): RunOrigin {
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
   return {
-    repository,
-    runId: number(context.runId),
-    runAttempt: number(context.runAttempt),
-    job: context.job || undefined,
-    step: context.action || undefined,
-    sha: context.sha || undefined,
-    serverUrl: context.serverUrl
+    repository: owner && repo ? `${owner}/${repo}` : undefined,
+    runId: number(env.GITHUB_RUN_ID),
+    runAttempt: number(env.GITHUB_RUN_ATTEMPT),
+    job: env.GITHUB_JOB || undefined,
+    step: env.GITHUB_ACTION || undefined,
+    sha: env.GITHUB_SHA || undefined,
+    serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com'
   }
 }
 

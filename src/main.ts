@@ -1,44 +1,41 @@
 /**
  * The main step: binds the phases (run/run.ts) to the runner, and is the only
- * place that fails the step, once, with the action's name in front. Whatever it
- * writes (log, outputs, summary, the failure) is scrubbed of secrets and cut to
- * size here.
+ * place that fails the step, once, with the action's name in front. Everything
+ * it writes leaves through the one door to the runner (runner/runner.ts).
  */
-import * as core from '@actions/core'
 import { describeError } from './api/errors.js'
 import { systemClock } from './clock.js'
 import { ACTION_NAME } from './constants.js'
-import { credentialsFor } from './credentials/factory.js'
 import { connectEcs } from './ecs/connect.js'
-import { runnerLog } from './log.js'
-import type { Dependencies } from './run/context.js'
+import { createRouter } from './net/proxy.js'
+import { chosenSource, type Dependencies } from './run/context.js'
 import { runMainStep } from './run/run.js'
+import { actionsRunner, runnerMask } from './runner/runner.js'
 import { Secrets } from './secrets.js'
-import { actionsState } from './state.js'
-import { capSummary, cut, forLog } from './untrusted.js'
 
-export function runnerDependencies(secrets = new Secrets()): Dependencies {
+export function runnerDependencies(secrets: Secrets): Dependencies {
+  const runner = actionsRunner(secrets)
   return {
     clock: systemClock,
-    log: runnerLog(secrets.scrub),
+    log: runner.log,
     secrets,
-    state: actionsState,
+    state: runner.state,
     env: process.env,
     signals: process,
-    setOutput: (name, value) => core.setOutput(name, cut(secrets.scrub(value))),
-    writeSummary: async (markdown) => {
-      await core.summary.addRaw(capSummary(secrets.scrub(markdown))).write()
-    },
-    credentials: credentialsFor,
+    setOutput: runner.setOutput,
+    writeSummary: runner.writeSummary,
+    route: createRouter(secrets.add),
+    credentials: chosenSource,
     connect: connectEcs
   }
 }
 
 export async function run(overrides: Partial<Dependencies> = {}): Promise<void> {
-  const deps = { ...runnerDependencies(overrides.secrets), ...overrides }
+  const secrets = overrides.secrets ?? new Secrets(runnerMask)
+  const deps = { ...runnerDependencies(secrets), ...overrides }
   try {
     await runMainStep(deps)
   } catch (error) {
-    core.setFailed(forLog(deps.secrets.scrub(`${ACTION_NAME}: ${describeError(error)}`)))
+    actionsRunner(deps.secrets).fail(`${ACTION_NAME}: ${describeError(error)}`)
   }
 }

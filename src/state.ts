@@ -1,20 +1,10 @@
 /**
  * What passes from the main step to the post step (GITHUB_STATE): written and
- * read only here, behind a small store interface so both steps' logic is
+ * read only here, through the runner's state store, so both steps' logic is
  * testable without the runner.
  */
-import * as core from '@actions/core'
 import { State } from './constants.js'
-
-export interface StateStore {
-  get(name: string): string
-  set(name: string, value: string): void
-}
-
-export const actionsState: StateStore = {
-  get: (name) => core.getState(name),
-  set: (name, value) => core.saveState(name, value)
-}
+import type { StateStore } from './runner/runner.js'
 
 /** What the post step reads. */
 export interface PostStepFacts {
@@ -24,6 +14,10 @@ export interface PostStepFacts {
   /** The main step needs no backstop any more. */
   done: boolean
   cancelRequested: boolean
+  /** What became of the main step's own cancel, when it tried and failed. */
+  cancelFailed?: string
+  /** The service refused the step's credentials, and they cannot be renewed. */
+  credentialsRefused?: string
 }
 
 export class PostStepState {
@@ -44,12 +38,24 @@ export class PostStepState {
     this.store.set(State.CancelRequested, 'true')
   }
 
+  /** The main step's cancel failed: the post step tries again, and says why it is trying. */
+  cancelFailed(words: string): void {
+    this.store.set(State.CancelFailed, words)
+  }
+
+  /** The credentials are dead: the post step, with the same ones, cannot cancel either. */
+  credentialsRefused(code: string): void {
+    this.store.set(State.CredentialsRefused, code)
+  }
+
   read(): PostStepFacts {
     return {
       executionId: this.store.get(State.ExecutionId) || undefined,
       guarded: this.store.get(State.Guard) === 'true',
       done: this.store.get(State.Done) === 'true',
-      cancelRequested: this.store.get(State.CancelRequested) === 'true'
+      cancelRequested: this.store.get(State.CancelRequested) === 'true',
+      cancelFailed: this.store.get(State.CancelFailed) || undefined,
+      credentialsRefused: this.store.get(State.CredentialsRefused) || undefined
     }
   }
 }

@@ -1,11 +1,12 @@
 /**
  * Bundled in place of `undici` (tsconfig.json `paths`; ncc resolves with it).
  *
- * `@actions/http-client`, which `@actions/core` uses for the OIDC ID token,
- * imports `ProxyAgent` from undici at its top level, for
- * `HttpClient#getAgentDispatcher()` alone. This action never calls that: the ID
- * token request goes through `node:http` (and `tunnel` behind a proxy). Bundling
- * undici for it took 900 KiB of the 1.6 MiB bundle and half of the start-up time.
+ * `@actions/core` imports `@actions/http-client` for `getIDToken`, which this
+ * action does not call (credentials/id-token.ts asks for the token through the
+ * action's own bounded exchange), and http-client imports `ProxyAgent` from
+ * undici at its top level, for `HttpClient#getAgentDispatcher()` alone.
+ * Bundling undici for it took 900 KiB of the 1.6 MiB bundle and half of the
+ * start-up time.
  * Upstream: https://github.com/actions/toolkit/issues/1621 and
  * https://github.com/actions/toolkit/pull/1800 (lazy load); drop this stub when
  * that lands.

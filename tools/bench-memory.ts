@@ -3,11 +3,10 @@
  * benchmark's own data does not count: the real ECS client (signing, HTTP,
  * parsing) and the real wait loop poll the emulator once per virtual second for
  * six virtual hours. The requests are real; the clock is virtual, and so are the
- * libraries' own timers (`setTimeout`): httpx arms a read timer per request that
- * the SDK's body reader never clears, so each request's objects live until that
- * timer fires, `readTimeout` later. On real time that is ten requests at a 1 s
- * poll; with real timers under a virtual clock it would be every request of the
- * last ten real seconds, thousands, and the figure would be the benchmark's own.
+ * timers (`setTimeout`): each exchange arms a timer for its limit, which a
+ * virtual clock must own too, or a thousand requests a second would keep
+ * their objects alive for the limit's real seconds, and the figure would be
+ * the benchmark's own.
  *
  *   node --expose-gc build/tools/bench-memory.js <endpoint host:port> <execution id>
  *
@@ -22,7 +21,8 @@ import { StaticCredentials } from '../src/credentials/provider.js'
 import type { Clock } from '../src/clock.js'
 import { type Log, silentLog } from '../src/log.js'
 import { createEcsClient } from '../src/ecs/client.js'
-import { waitForExecution } from '../src/wait/wait.js'
+import { FINAL_POLL_MS, waitForExecution } from '../src/wait/wait.js'
+import { createRouter } from '../src/net/proxy.js'
 import { TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET } from './emulator/server.js'
 
 const SECOND = 1000
@@ -43,6 +43,7 @@ const heapByQuarter: number[] = []
 let compressedRss = 0
 const clock: Clock = {
   now: () => now,
+  wall: () => Date.now(),
   sleep: async (ms) => {
     now += ms
     timers.tick(ms)
@@ -60,6 +61,7 @@ const client = createEcsClient({
   endpoint,
   protocol: 'http',
   credential: new StaticCredentials(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET),
+  route: createRouter(() => undefined),
   log
 })
 
@@ -79,8 +81,9 @@ const result = await waitForExecution({
   executionId,
   clock,
   log,
-  deadline: MEMORY_WAIT_MS,
+  deadline: MEMORY_WAIT_MS + FINAL_POLL_MS,
   startedAt: 0,
+  visibleFrom: 0,
   schedule: { minMs: SECOND, maxMs: SECOND }
 })
 timers.uninstall()

@@ -103,7 +103,7 @@ async function simulateOurs(
 ): Promise<Measure> {
   let now = 0
   let calls = history ? 1 : 0 // the one history call
-  const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) }
+  const clock: Clock = { now: () => now, wall: () => now, sleep: async (ms) => void (now += ms) }
   const api = {
     getExecution: async ({ executionId }: { executionId: string }): Promise<Execution> => {
       calls++
@@ -118,6 +118,7 @@ async function simulateOurs(
     log: quiet,
     deadline: 24 * 3600 * SECOND,
     startedAt: 0,
+    visibleFrom: 0,
     schedule: { minMs, maxMs: 60 * SECOND, expectedEnd },
     random
   })

@@ -9,7 +9,7 @@ import type { Clock } from '../src/clock.js'
 import type { Execution } from '../src/ecs/client.js'
 import { silentLog } from '../src/log.js'
 import { type Build, statusAt } from './build-timeline.js'
-import { waitForExecution } from '../src/wait/wait.js'
+import { FINAL_POLL_MS, waitForExecution } from '../src/wait/wait.js'
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND
@@ -21,6 +21,10 @@ class FleetClock implements Clock {
   private readonly queue: Array<{ at: number; seq: number; wake: () => void }> = []
 
   now(): number {
+    return this.time
+  }
+
+  wall(): number {
     return this.time
   }
 
@@ -183,8 +187,9 @@ async function oneFleet(
       executionId: `exec-${index}`,
       clock,
       log: silentLog,
-      deadline: build.startAt + 60 * MINUTE,
+      deadline: build.startAt + 60 * MINUTE + FINAL_POLL_MS,
       startedAt: build.startAt,
+      visibleFrom: build.startAt,
       schedule: { minMs: 10 * SECOND, maxMs: 60 * SECOND },
       random: jitter ? seeded(index + 1 + 100_003 * k) : () => 0.5
     })

@@ -15,6 +15,8 @@ import { StaticCredentials } from '../../src/credentials/provider.js'
 import { createEcsClient } from '../../src/ecs/client.js'
 import { RUNNING_STATUSES } from '../../src/ecs/status.js'
 import { silentLog } from '../../src/log.js'
+import { eachPage } from '../../src/ecs/listing.js'
+import { createRouter } from '../../src/net/proxy.js'
 
 interface Captured {
   method: string
@@ -24,6 +26,12 @@ interface Captured {
   action?: string
   version?: string
   contentType?: string
+  accept?: string
+  /** Every header's name, and the headers the signature covers. */
+  headerNames: string[]
+  signedHeaders?: string
+  algorithm?: string
+  payloadHash?: string
 }
 
 const captured: Captured[] = []
@@ -46,7 +54,14 @@ beforeAll(async () => {
       body: sorted([...new URLSearchParams(Buffer.concat(chunks).toString('utf8')).entries()]),
       action: request.headers['x-acs-action'] as string | undefined,
       version: request.headers['x-acs-version'] as string | undefined,
-      contentType: (request.headers['content-type'] as string | undefined)?.split(';')[0]
+      contentType: (request.headers['content-type'] as string | undefined)?.split(';')[0],
+      accept: request.headers.accept,
+      headerNames: Object.keys(request.headers)
+        .filter((name) => !['connection', 'content-length', 'transfer-encoding'].includes(name))
+        .sort(),
+      signedHeaders: /SignedHeaders=([^,]+)/.exec(request.headers.authorization ?? '')?.[1],
+      algorithm: request.headers.authorization?.split(' ')[0],
+      payloadHash: request.headers['x-acs-content-sha256'] as string | undefined
     })
     response.writeHead(200, { 'content-type': 'application/json' })
     response.end(JSON.stringify({ RequestId: 'R-1', ...(answers.shift() ?? {}) }))
@@ -83,6 +98,7 @@ function ours() {
     endpoint: host,
     protocol: 'http',
     credential: new StaticCredentials('LTAI-contract', 'contract-secret'),
+    route: createRouter(() => undefined),
     log: silentLog
   })
 }
@@ -161,12 +177,16 @@ test('DescribeImagePipelineExecutions by running statuses, two pages', async () 
       await vendor().describeImagePipelineExecutions(request('page-2'))
     },
     () =>
-      ours().listExecutions({
-        pipelineId: 'ip-1',
-        statuses: RUNNING_STATUSES,
-        maxResults: 100,
-        maxPages: 5
-      }),
+      eachPage(
+        (nextToken) =>
+          ours().executionsPage({
+            pipelineId: 'ip-1',
+            statuses: RUNNING_STATUSES,
+            maxResults: 100,
+            nextToken
+          }),
+        () => undefined
+      ),
     [{ NextToken: 'page-2' }]
   )
   expect(sent.mine).toEqual(sent.theirs)
@@ -185,13 +205,17 @@ test('DescribeImagePipelines by name (all pages) and by ID', async () => {
       await vendor().describeImagePipelines(request({ name: 'golden image' }))
       await vendor().describeImagePipelines(request({ name: 'golden image', nextToken: 'n2' }))
     },
-    () => ours().findPipelines({ name: 'golden image' }),
+    () =>
+      eachPage(
+        (nextToken) => ours().pipelinesPage({ name: 'golden image', nextToken }),
+        () => undefined
+      ),
     [{ NextToken: 'n2' }]
   )
   expect(byName.mine).toEqual(byName.theirs)
   const byId = await both(
     () => vendor().describeImagePipelines(request({ imagePipelineId: ['ip-1'] })),
-    () => ours().findPipelines({ pipelineIds: ['ip-1'] })
+    () => ours().pipelinesPage({ pipelineIds: ['ip-1'] })
   )
   expect(byId.mine).toEqual(byId.theirs)
 })
@@ -208,4 +232,45 @@ test('CancelImagePipelineExecution', async () => {
     () => ours().cancelExecution({ executionId: 'exec-1' })
   )
   expect(sent.mine).toEqual(sent.theirs)
+})
+
+test('the headers are the same ones, and the signature covers the same ones, with STS credentials too', async () => {
+  const withToken = () =>
+    createEcsClient({
+      regionId: 'cn-hangzhou',
+      endpoint: host,
+      protocol: 'http',
+      credential: new StaticCredentials('STS.contract', 'contract-secret', 'sts-token'),
+      route: createRouter(() => undefined),
+      log: silentLog
+    })
+  const sent = await both(
+    () =>
+      new SdkClient(
+        new $OpenApiUtil.Config({
+          accessKeyId: 'STS.contract',
+          accessKeySecret: 'contract-secret',
+          securityToken: 'sts-token',
+          endpoint: host,
+          protocol: 'http',
+          regionId: 'cn-hangzhou'
+        })
+      ).cancelImagePipelineExecution(
+        new (model('CancelImagePipelineExecutionRequest'))({
+          regionId: 'cn-hangzhou',
+          executionId: 'exec-1'
+        })
+      ),
+    () => withToken().cancelExecution({ executionId: 'exec-1' })
+  )
+  expect(sent.mine).toEqual(sent.theirs)
+  expect(sent.mine[0].headerNames).toEqual(
+    expect.arrayContaining([
+      'x-acs-security-token',
+      'x-acs-accesskey-id',
+      'authorization',
+      'x-acs-date'
+    ])
+  )
+  expect(sent.mine[0].algorithm).toBe('ACS3-HMAC-SHA256')
 })

@@ -107,7 +107,7 @@ test('GitHub OIDC: the ID token is exchanged for STS credentials, which sign eve
     )
   ).toBe(true)
   expect(result.stdout).toMatch(
-    /Assumed role acs:ram::\d+:role\/github-image-builder \(session github-1234567890-1\); valid for 1h/
+    /Assumed role acs:ram::\d+:role\/github-image-builder \(session github-1234567890-1\); valid for (1h|59m 59s)/
   )
   expectOnlyMasked(result, secrets())
 

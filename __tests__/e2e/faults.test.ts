@@ -5,7 +5,7 @@ import { DEBUG, run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
 
 const emulator = useEmulator()
 // These tests aim their faults at the polls: no history call in front of them.
-const POLLS_ONLY = { ...DEBUG, IMAGE_BUILDER_POLL_HISTORY: 'false' }
+const POLLS_ONLY = { 'poll-history': 'false' }
 const LONGER = {
   steps: [
     { status: 'PREPARING', ms: 1000 },
@@ -33,8 +33,8 @@ test('bursts of throttling, 503s, resets, HTML 502s and slow answers during the 
   )
   const result = await run(
     emulator(),
-    { 'max-poll-interval': '1s', timeout: '90s' },
-    { env: POLLS_ONLY }
+    { 'max-poll-interval': '1s', timeout: '90s', ...POLLS_ONLY },
+    { env: DEBUG }
   )
   expect(result.exitCode).toBe(0)
   expect(result.outputs.status).toBe('SUCCESS')
@@ -56,8 +56,8 @@ test('a throttled poll slows the schedule down', async () => {
   emulator().inject({ action: 'DescribeImagePipelineExecutions', kind: 'throttle', times: 1 })
   const result = await run(
     emulator(),
-    { 'poll-interval': '1s', 'max-poll-interval': '5s' },
-    { env: POLLS_ONLY }
+    { 'poll-interval': '1s', 'max-poll-interval': '5s', ...POLLS_ONLY },
+    { env: DEBUG }
   )
   expect(result.exitCode).toBe(0)
   const delays = [...result.stdout.matchAll(/::debug::next poll in ([\d.]+)s/g)].map((m) =>

@@ -57,13 +57,13 @@ test('fewer than two past builds: phase-aware polling only, said once', async ()
   expect(result.stdout).toContain('Fewer than 2 recent successful builds')
 })
 
-test('IMAGE_BUILDER_POLL_HISTORY=false: no history call', async () => {
+test('poll-history: false: no history call', async () => {
   seedPastBuilds([40 * 60_000, 45 * 60_000])
   emulator().planNext(TEST_PIPELINE_ID, LONG_PHASE)
   const result = await run(
     emulator(),
-    { 'poll-interval': '1s', 'max-poll-interval': '5s' },
-    { env: { ...DEBUG, IMAGE_BUILDER_POLL_HISTORY: 'false' } }
+    { 'poll-interval': '1s', 'max-poll-interval': '5s', 'poll-history': 'false' },
+    { env: DEBUG }
   )
   expect(result.exitCode).toBe(0)
   // Phase-aware only: never past 3× the minimum.
@@ -75,12 +75,10 @@ test('IMAGE_BUILDER_POLL_HISTORY=false: no history call', async () => {
   ).toHaveLength(0)
 })
 
-test('a nonsense IMAGE_BUILDER_POLL_HISTORY is an error before any request', async () => {
-  const result = await run(emulator(), {}, { env: { IMAGE_BUILDER_POLL_HISTORY: 'sometimes' } })
+test('a nonsense poll-history is an error before any request', async () => {
+  const result = await run(emulator(), { 'poll-history': 'sometimes' })
   expect(result.exitCode).toBe(1)
-  expect(errors(result)[0]).toMatch(
-    /IMAGE_BUILDER_POLL_HISTORY" must be true or false, not "sometimes"/
-  )
+  expect(errors(result)[0]).toMatch(/Input "poll-history" must be true or false, not "sometimes"/)
   expect(emulator().requests).toHaveLength(0)
 })
 

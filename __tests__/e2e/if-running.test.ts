@@ -12,7 +12,7 @@ test('fail (default): names the running execution and suggests the other modes',
   const result = await run(emulator())
   expect(result.exitCode).toBe(1)
   expect(errors(result)[0]).toBe(
-    `ecs-image-builder: Pipeline ${TEST_PIPELINE_ID} already has a running execution ${theirs.id} (BUILDING). Set if-running: attach to adopt it, if-running: wait to start after it ends, or execution-id: ${theirs.id} to wait for it.`
+    `ecs-image-builder: Pipeline ${TEST_PIPELINE_ID} is busy with execution ${theirs.id} (BUILDING). Set if-running: attach to adopt it, if-running: wait to start after it ends, or execution-id: ${theirs.id} to wait for it.`
   )
   expect(emulator().executions).toHaveLength(1)
 })

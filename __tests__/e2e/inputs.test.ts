@@ -160,11 +160,34 @@ test('the ClientToken: derived from the run by default, the input when given', a
   )
 })
 
-test('the same token again (a retried step) is answered with the first execution, not a second build', async () => {
+test('two runs of one step (matrix legs, a re-run) never share a build: each token is its own', async () => {
   const first = await run(emulator())
   const again = await run(emulator())
-  expect(again.outputs['execution-id']).toBe(first.outputs['execution-id'])
+  expect(first.exitCode).toBe(0)
+  expect(again.exitCode).toBe(0)
+  expect(again.outputs['execution-id']).not.toBe(first.outputs['execution-id'])
+  expect(emulator().executions).toHaveLength(2)
+  const tokens = emulator()
+    .calls('StartImagePipelineExecution')
+    .map((call) => call.params.ClientToken)
+  expect(new Set(tokens).size).toBe(2)
+})
+
+test('a client-token used before is answered with the old execution: not ours, and if-running decides', async () => {
+  const first = await run(emulator(), { 'client-token': 'release-1' })
+  expect(first.exitCode).toBe(0)
+  // CreationTime has whole seconds: the second step starts well after the first build was made.
+  await new Promise((resolve) => setTimeout(resolve, 3000))
+  const again = await run(emulator(), { 'client-token': 'release-1' })
+  expect(again.exitCode).toBe(1)
+  expect(errors(again)[0]).toMatch(
+    /answered with execution exec-\w+ \(SUCCESS\), created at .*, before this step's first start request: its ClientToken was used before/
+  )
   expect(emulator().executions).toHaveLength(1)
+  const attached = await run(emulator(), { 'client-token': 'release-1', 'if-running': 'attach' })
+  expect(attached.exitCode).toBe(0)
+  expect(attached.outputs['execution-id']).toBe(first.outputs['execution-id'])
+  expect(attached.summary).toContain('(attached)')
 })
 
 test('numbers as strings and "null" strings in responses are read correctly', async () => {

@@ -60,6 +60,16 @@ describe('action.yml', () => {
     const { Inputs } = await import('../../src/constants.js')
     expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Inputs).sort())
   })
+
+  test("its defaults are the code's, one for one (src/inputs/defaults.ts)", async () => {
+    const { DEFAULTS } = await import('../../src/inputs/defaults.js')
+    const declared = Object.fromEntries(
+      Object.entries(action.inputs)
+        .filter(([, input]) => input.default !== undefined)
+        .map(([name, input]) => [name, String(input.default)])
+    )
+    expect(declared).toEqual(DEFAULTS)
+  })
 })
 
 describe('README', () => {

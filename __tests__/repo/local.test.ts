@@ -15,7 +15,7 @@ test('npm run demo exits 0 and prints an image ID', () => {
   })
   expect(result.status).toBe(0)
   expect(result.stdout).toMatch(/^image-id=m-[0-9a-f]+$/m)
-  expect(result.stdout).toContain('### ✅ ECS image build SUCCESS')
+  expect(result.stdout).toContain('### ✅ ECS image build succeeded')
 }, 150_000)
 
 test('@github/local-action runs the action from source against the emulator, with .env.example', async () => {

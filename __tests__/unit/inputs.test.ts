@@ -2,9 +2,10 @@ import { beforeEach, describe, expect, jest, test } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { getSettings, deriveClientToken, parseEndpoint } =
-  await import('../../src/inputs/settings.js')
-const { deriveSessionName } = await import('../../src/inputs/credentials.js')
+const { getSettings } = await import('../../src/inputs/settings.js')
+const { parseEndpoint } = await import('../../src/inputs/endpoints.js')
+const { deriveClientToken } = await import('../../src/inputs/client-token.js')
+const { deriveSessionName } = await import('../../src/credentials/oidc-session.js')
 const { InputError } = await import('../../src/api/errors.js')
 type RunOrigin = import('../../src/github.js').RunOrigin
 
@@ -40,6 +41,12 @@ function settings(inputs: Record<string, string>, env: Record<string, string> = 
   return getSettings(env, originOf(env))
 }
 
+/** The chosen credential source, and its settings. */
+function credentialsOf(inputs: Record<string, string>, env: Record<string, string> = runEnv) {
+  const { credentials } = settings(inputs, env)
+  return { source: credentials.source, ...(credentials.settings as object) }
+}
+
 beforeEach(() => {
   jest.clearAllMocks()
 })
@@ -66,13 +73,15 @@ test('defaults', () => {
     // The vendor's endpoint data names this host for cn-hangzhou (src/ecs/endpoints.ts).
     endpoint: { host: 'ecs-cn-hangzhou.aliyuncs.com', protocol: 'https' },
     stsEndpoint: { host: 'sts.aliyuncs.com', protocol: 'https' },
-    credentials: {
-      kind: 'static',
-      source: 'inputs',
-      accessKeyId: 'LTAI-id',
-      accessKeySecret: 'secret'
-    }
+    history: true,
+    clientTokenGiven: false
   })
+  expect(credentialsOf(base)).toEqual({
+    source: 'access keys',
+    accessKeyId: 'LTAI-id',
+    accessKeySecret: 'secret'
+  })
+  expect(s.credentials.describe()).toBe('AccessKey from the access-key-id input')
   expect(s.clientToken).toMatch(/^gha-42-1-[0-9a-f]{24}$/)
 })
 
@@ -91,7 +100,8 @@ test('every input, set', () => {
     'client-token': 'my-token',
     'security-token': 'sts-token',
     endpoint: 'http://127.0.0.1:8080',
-    'sts-endpoint': 'sts-vpc.cn-hangzhou.aliyuncs.com'
+    'sts-endpoint': 'sts-vpc.cn-hangzhou.aliyuncs.com',
+    'poll-history': 'false'
   })
   expect(s).toMatchObject({
     tags: [
@@ -109,10 +119,29 @@ test('every input, set', () => {
     ifRunning: 'attach',
     allowPartialSuccess: true,
     clientToken: 'my-token',
+    clientTokenGiven: true,
     endpoint: { host: '127.0.0.1:8080', protocol: 'http' },
     stsEndpoint: { host: 'sts-vpc.cn-hangzhou.aliyuncs.com', protocol: 'https' },
-    credentials: { kind: 'static', securityToken: 'sts-token' }
+    history: false
   })
+  expect(s.credentials.settings).toMatchObject({ securityToken: 'sts-token' })
+  expect(s.credentials.secrets()).toEqual(['secret', 'sts-token'])
+})
+
+test.each([
+  [{}, 'sts.aliyuncs.com'],
+  [{ ALIBABA_CLOUD_STS_REGION: 'cn-shanghai' }, 'sts.cn-shanghai.aliyuncs.com'],
+  [
+    { ALIBABA_CLOUD_STS_REGION: 'cn-shanghai', ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED: 'TRUE' },
+    'sts-vpc.cn-shanghai.aliyuncs.com'
+  ],
+  [{ ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED: 'true' }, 'sts.aliyuncs.com']
+])('the STS host from the vendor variables %p: %s', (env, host) => {
+  expect(settings(base, { ...runEnv, ...env }).stsEndpoint).toEqual({ host, protocol: 'https' })
+  // The input wins.
+  expect(
+    settings({ ...base, 'sts-endpoint': 'http://127.0.0.1:9' }, { ...runEnv, ...env }).stsEndpoint
+  ).toEqual({ host: '127.0.0.1:9', protocol: 'http' })
 })
 
 test('region from ALIBABA_CLOUD_REGION_ID; credentials from the ALIBABA_CLOUD_* variables', () => {
@@ -128,13 +157,13 @@ test('region from ALIBABA_CLOUD_REGION_ID; credentials from the ALIBABA_CLOUD_* 
   )
   expect(s.regionId).toBe('cn-beijing')
   expect(s.endpoint.host).toBe('ecs.cn-beijing.aliyuncs.com')
-  expect(s.credentials).toEqual({
-    kind: 'static',
-    source: 'environment',
+  expect({ source: s.credentials.source, ...(s.credentials.settings as object) }).toEqual({
+    source: 'environment keys',
     accessKeyId: 'env-id',
     accessKeySecret: 'env-secret',
     securityToken: 'env-token'
   })
+  expect(s.credentials.describe()).toBe('STS token from ALIBABA_CLOUD_ACCESS_KEY_ID')
 })
 
 test('execution-id needs no pipeline', () => {
@@ -155,17 +184,22 @@ const oidcInputs = {
 }
 
 test('OIDC settings', () => {
-  const s = settings(
-    { ...oidcInputs, audience: 'my-aud', 'role-session-expiration': '900' },
-    { ...runEnv, ...idTokenEnv }
-  )
-  expect(s.credentials).toEqual({
-    kind: 'oidc',
+  expect(
+    credentialsOf(
+      { ...oidcInputs, audience: 'my-aud', 'role-session-expiration': '900' },
+      { ...runEnv, ...idTokenEnv }
+    )
+  ).toEqual({
+    source: 'GitHub OIDC',
     roleArn: 'acs:ram::1234567890:role/ci',
     providerArn: 'acs:ram::1234567890:oidc-provider/github',
     sessionName: 'github-42-1',
     durationSeconds: 900,
-    token: { source: 'github', audience: 'my-aud' }
+    token: {
+      requestUrl: idTokenEnv.ACTIONS_ID_TOKEN_REQUEST_URL,
+      requestToken: 'bearer',
+      audience: 'my-aud'
+    }
   })
 })
 
@@ -183,26 +217,25 @@ test('the vendor OIDC variables come last, after keys in the environment', () =>
     ALIBABA_CLOUD_OIDC_TOKEN_FILE: '/var/run/token'
   }
   const inputs = { 'region-id': 'cn-hangzhou', 'image-pipeline-id': 'ip-1' }
-  expect(settings(inputs, oidcEnv).credentials).toEqual({
-    kind: 'oidc',
+  expect(credentialsOf(inputs, oidcEnv)).toEqual({
+    source: 'OIDC token file',
     roleArn: 'acs:ram::1:role/env',
     providerArn: 'acs:ram::1:oidc-provider/env',
     sessionName: 'github-42-1',
     durationSeconds: 3600,
-    token: { source: 'file', path: '/var/run/token' }
+    path: '/var/run/token'
   })
   const both = {
     ...oidcEnv,
     ALIBABA_CLOUD_ACCESS_KEY_ID: 'id',
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sk'
   }
-  expect(settings(inputs, both).credentials.kind).toBe('static')
+  expect(settings(inputs, both).credentials.source).toBe('environment keys')
   expect(
     settings({ ...inputs, 'access-key-id': 'a', 'access-key-secret': 'b' }, both).credentials
-  ).toMatchObject({ source: 'inputs' })
+  ).toMatchObject({ source: 'access keys' })
   expect(settings({ ...oidcInputs }, { ...both, ...idTokenEnv }).credentials).toMatchObject({
-    kind: 'oidc',
-    token: { source: 'github' }
+    source: 'GitHub OIDC'
   })
 })
 
@@ -321,19 +354,14 @@ test.each([
   expect(parseEndpoint('endpoint', `${protocol}://${host}`)).toEqual({ host, protocol })
 })
 
-test('the derived client token: stable for a retry, new for a re-run, another job, step or pipeline', () => {
-  const token = deriveClientToken(originOf(runEnv), 'cn-hangzhou', 'ip-1')
-  expect(deriveClientToken(originOf({ ...runEnv }), 'cn-hangzhou', 'ip-1')).toBe(token)
-  const variants = [
-    deriveClientToken(originOf({ ...runEnv, GITHUB_RUN_ATTEMPT: '2' }), 'cn-hangzhou', 'ip-1'),
-    deriveClientToken(originOf({ ...runEnv, GITHUB_JOB: 'other' }), 'cn-hangzhou', 'ip-1'),
-    deriveClientToken(originOf({ ...runEnv, GITHUB_ACTION: 'image2' }), 'cn-hangzhou', 'ip-1'),
-    deriveClientToken(originOf({ ...runEnv, GITHUB_REPOSITORY: 'o/other' }), 'cn-hangzhou', 'ip-1'),
-    deriveClientToken(originOf(runEnv), 'cn-beijing', 'ip-1'),
-    deriveClientToken(originOf(runEnv), 'cn-hangzhou', 'ip-2')
-  ]
-  expect(new Set([token, ...variants]).size).toBe(7)
-  for (const t of [token, ...variants]) expect(t).toMatch(/^[\x21-\x7e]{1,64}$/)
+test('the default client token is unique to this step: a part chosen once, the run and attempt in front', () => {
+  expect(deriveClientToken(originOf(runEnv), 'abc')).toBe('gha-42-1-abc')
+  const tokens = Array.from({ length: 50 }, () => settings(base).clientToken)
+  expect(new Set(tokens).size).toBe(50)
+  expect(settings(base, { ...runEnv, GITHUB_RUN_ATTEMPT: '2' }).clientToken).toMatch(/^gha-42-2-/)
+  for (const token of tokens) expect(token).toMatch(/^[\x21-\x7e]{1,64}$/)
+  const long = deriveClientToken(originOf({ ...runEnv, GITHUB_RUN_ID: '9'.repeat(80) }))
+  expect(long.length).toBeLessThanOrEqual(64)
 })
 
 test('the derived session name is valid even from odd run variables', () => {
@@ -389,7 +417,14 @@ describe('ecs-ram-role', () => {
 
   test('the instance role, from the default metadata service', () => {
     const s = settings(role)
-    expect(s.credentials).toEqual({ kind: 'ecs-ram-role', roleName: 'runner-role' })
+    expect(credentialsOf(role)).toEqual({
+      source: 'ecs-ram-role',
+      roleName: 'runner-role',
+      plainDisabled: false
+    })
+    expect(credentialsOf(role, { ...runEnv, ALIBABA_CLOUD_IMDSV1_DISABLED: 'True' })).toMatchObject(
+      { plainDisabled: true }
+    )
     expect(s.metadataEndpoint).toEqual({ host: '100.100.100.200', protocol: 'http' })
   })
 

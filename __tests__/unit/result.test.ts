@@ -1,7 +1,7 @@
 /** The step's result, as a pure function, row by row of the outcome table. */
 import { expect, test } from '@jest/globals'
 import { execution } from '../../__fixtures__/fake-ecs.js'
-import type { Origin } from '../../src/run/context.js'
+import type { Ownership } from '../../src/run/context.js'
 import {
   cancelsAfterTimeout,
   decideResult,
@@ -26,7 +26,7 @@ function ending(end: Ending['end'], status: string, extra: Partial<Ending> = {})
     end,
     execution: execution('exec-1', status, { imageId: 'm-1', message: 'msg' }),
     executionId: 'exec-1',
-    origin: 'started',
+    ownership: 'started',
     durationMs: 90_000,
     ...extra
   }
@@ -49,11 +49,21 @@ test.each([
 ])('ended with %s %j: passed %s, warning %s', (status, change, passed, warning, words) => {
   const result = decideResult(ending('ended', status), { ...settings, ...change })
   expect(result).toMatchObject({ passed, warning, done: true })
+  expect(result.conclusion).toBe(passed ? 'succeeded' : 'failed')
   expect(result.message).toContain(words)
   expect(result.note).toBeUndefined()
 })
 
-test.each<[string, Origin, Partial<ResultSettings>, Ending['cancel'], boolean, string]>([
+test('SUCCESS without an image ID fails, saying the service returned none: a deploy must not run with ""', () => {
+  const result = decideResult(
+    ending('ended', 'SUCCESS', { execution: execution('exec-1', 'SUCCESS', { message: 'done' }) }),
+    settings
+  )
+  expect(result).toMatchObject({ passed: false, conclusion: 'failed', done: true })
+  expect(result.message).toMatch(/ended with SUCCESS .* but the service returned no image ID/)
+})
+
+test.each<[string, Ownership, Partial<ResultSettings>, Ending['cancel'], boolean, string]>([
   [
     'ours, cancelled',
     'started',
@@ -88,7 +98,7 @@ test.each<[string, Origin, Partial<ResultSettings>, Ending['cancel'], boolean, s
   ],
   ['given', 'given', {}, undefined, true, 'this step did not start it']
 ])('timed out, %s', (_name, origin, change, cancel, done, words) => {
-  const result = decideResult(ending('timed_out', 'BUILDING', { origin, cancel }), {
+  const result = decideResult(ending('timed_out', 'BUILDING', { ownership: origin, cancel }), {
     ...settings,
     ...change
   })
@@ -97,7 +107,7 @@ test.each<[string, Origin, Partial<ResultSettings>, Ending['cancel'], boolean, s
   expect(result.note).toMatch(/^Timed out; /)
 })
 
-test.each<[string, Origin, Partial<ResultSettings>, Ending['cancel'], boolean, string]>([
+test.each<[string, Ownership, Partial<ResultSettings>, Ending['cancel'], boolean, string]>([
   ['ours, cancelled', 'started', {}, accepted, true, 'a cancel was requested'],
   ['ours, cancel failed', 'started', {}, failed, false, 'the cancel request failed'],
   [
@@ -110,7 +120,7 @@ test.each<[string, Origin, Partial<ResultSettings>, Ending['cancel'], boolean, s
   ],
   ['attached', 'attached', {}, undefined, true, 'this step did not start it']
 ])('run cancelled, %s', (_name, origin, change, cancel, done, words) => {
-  const result = decideResult(ending('aborted', 'BUILDING', { origin, cancel }), {
+  const result = decideResult(ending('aborted', 'BUILDING', { ownership: origin, cancel }), {
     ...settings,
     ...change
   })
@@ -121,7 +131,7 @@ test.each<[string, Origin, Partial<ResultSettings>, Ending['cancel'], boolean, s
   expect(result.message).toContain(words)
 })
 
-test.each<[Origin, 'cancel' | 'leave', boolean]>([
+test.each<[Ownership, 'cancel' | 'leave', boolean]>([
   ['started', 'cancel', true],
   ['started', 'leave', false],
   ['attached', 'cancel', false],

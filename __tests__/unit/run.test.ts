@@ -10,6 +10,7 @@ import * as core from '../../__fixtures__/core.js'
 import { apiError, execution, FakeEcs } from '../../__fixtures__/fake-ecs.js'
 import { StaticCredentials } from '../../src/credentials/provider.js'
 import type { Signals } from '../../src/run/cancellation.js'
+import { FINAL_POLL_MS } from '../../src/wait/wait.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
@@ -78,7 +79,10 @@ function builds(...statuses: Array<string | [string, string]>) {
     world.ecs.polls.set(
       'exec-new',
       statuses.map((entry) => {
-        const [status, imageId] = Array.isArray(entry) ? entry : [entry, undefined]
+        // A SUCCESS comes with an image unless a test says otherwise.
+        const [status, imageId] = Array.isArray(entry)
+          ? entry
+          : [entry, entry === 'SUCCESS' ? 'm-built' : undefined]
         return execution('exec-new', status, { imageId, message: `now ${status}` })
       })
     )
@@ -148,7 +152,7 @@ describe('the outcome table', () => {
     expect(ecs.count('cancel')).toBe(1)
     expect(state.done).toBe('true')
     expect(summaries[0]).toContain('Timed out')
-    expect(spentMs).toBeGreaterThanOrEqual(3 * HOUR)
+    expect(spentMs).toBeGreaterThanOrEqual(3 * HOUR - FINAL_POLL_MS)
     expect(spentMs).toBeLessThan(3 * HOUR + 40_000)
   })
 
@@ -237,14 +241,14 @@ describe('if-running', () => {
     world.ecs.listings = [[execution('exec-old', 'SUCCESS'), execution('exec-other', 'BUILDING')]]
     world.ecs.polls.set('exec-other', [
       execution('exec-other', 'BUILDING'),
-      execution('exec-other', 'SUCCESS')
+      execution('exec-other', 'SUCCESS', { imageId: 'm-theirs' })
     ])
     builds('SUCCESS')(world)
   }
 
   test('fail: names the running execution', async () => {
     const { failure, ecs } = await step({}, busy)
-    expect(failure).toContain('already has a running execution exec-other (BUILDING)')
+    expect(failure).toContain('Pipeline ip-1 is busy with execution exec-other (BUILDING)')
     expect(ecs.count('start')).toBe(1)
   })
 

@@ -1,8 +1,9 @@
 import { expect, test } from '@jest/globals'
 import { FakeClock, MemoryLog } from '../../__fixtures__/clock.js'
 import type { Execution } from '../../src/ecs/client.js'
-import { ApiError } from '../../src/api/errors.js'
-import { waitForExecution, type WaitOptions } from '../../src/wait/wait.js'
+import { ApiError, toApiError } from '../../src/api/errors.js'
+import { DEADLINE, TransportError } from '../../src/net/errors.js'
+import { FINAL_POLL_MS, waitForExecution, type WaitOptions } from '../../src/wait/wait.js'
 
 /** A scripted execution: status by elapsed time, with optional failures by poll number. */
 function scripted(
@@ -51,6 +52,7 @@ function options(
     log: new MemoryLog(),
     deadline: clock.now() + 6 * 3_600_000,
     startedAt: clock.now(),
+    visibleFrom: clock.now(),
     schedule: { minMs: 10_000, maxMs: 60_000 },
     random: () => 0.5,
     ...overrides
@@ -91,7 +93,7 @@ test('a 5-hour build is followed to SUCCESS in simulated time, each change logge
   expect(clock.now() - end).toBeLessThanOrEqual(10_000)
 })
 
-test('never sleeps past the deadline; one last poll right at it; then timed_out', async () => {
+test('never sleeps past the deadline; one last poll just before it, in time for its exchange; then timed_out', async () => {
   const clock = new FakeClock()
   const start = clock.now()
   const build = scripted(clock, [['BUILDING', Infinity]])
@@ -100,9 +102,56 @@ test('never sleeps past the deadline; one last poll right at it; then timed_out'
   )
   expect(result.end).toBe('timed_out')
   expect(result.execution?.status).toBe('BUILDING')
-  expect(clock.now()).toBe(start + 25 * 60_000 + 1234)
+  expect(clock.now()).toBe(start + 25 * 60_000 + 1234 - FINAL_POLL_MS)
   expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(60_000)
-  expect(result.timeline.at(-1)?.until).toBe(clock.now())
+  expect(result.timeline.at(-1)?.durationMs).toBe(clock.now() - start)
+})
+
+test('a poll the deadline stopped is a time-out, not a failure', async () => {
+  const clock = new FakeClock()
+  const deadline = new TransportError(
+    { kind: 'deadline', code: DEADLINE, reached: false },
+    'no time'
+  )
+  const build = scripted(clock, [['BUILDING', Infinity]], { 2: toApiError('D', deadline) })
+  const result = await waitForExecution(options(clock, build.api))
+  expect(result.end).toBe('timed_out')
+})
+
+test('the wall clock jumping either way changes no deadline and no time-line duration', async () => {
+  for (const jump of [-10 * 60_000, 10 * 60_000, 24 * 3_600_000]) {
+    const clock = new FakeClock()
+    const start = clock.now()
+    const build = scripted(clock, [
+      ['BUILDING', 30 * 60_000],
+      ['SUCCESS', Infinity]
+    ])
+    const api = {
+      getExecution: async (params: { executionId: string }) => {
+        if (build.calls() === 3) clock.jumpWall(jump)
+        return build.api.getExecution(params)
+      }
+    }
+    const result = await waitForExecution(options(clock, api, { deadline: start + 3_600_000 }))
+    expect(result.end).toBe('ended')
+    expect(result.timeline[0].durationMs).toBeGreaterThanOrEqual(30 * 60_000)
+    expect(result.timeline[0].durationMs).toBeLessThan(31 * 60_000)
+  }
+})
+
+test("the service's x-acs-retry-after is honoured by the wait loop too", async () => {
+  const clock = new FakeClock()
+  const throttled = new ApiError({
+    operation: 'D',
+    code: 'Throttling.User',
+    message: '',
+    transient: true,
+    throttled: true,
+    retryAfterMs: 45_000
+  })
+  const build = scripted(clock, [['BUILDING', Infinity]], { 1: throttled })
+  await waitForExecution(options(clock, build.api, { deadline: clock.now() + 5 * 60_000 }))
+  expect(clock.sleeps[0]).toBeGreaterThanOrEqual(45_000)
 })
 
 test('transient failures are polls without news; permanent ones end the wait', async () => {
@@ -177,6 +226,26 @@ test('an execution still missing after the grace period ends the wait, naming it
   expect(result.end).toBe('failed')
   expect(result.error?.message).toMatch(/execution exec-1 is not listed/)
   expect(clock.now() - Date.UTC(2026, 10, 23, 8)).toBeGreaterThan(60_000)
+})
+
+test('the grace for a not yet visible execution counts from its start, not from the step', async () => {
+  const clock = new FakeClock()
+  const stepStart = clock.now()
+  // if-running: wait took 5 minutes before our start: the grace is still ours.
+  clock.advance(5 * 60_000)
+  const build = scripted(
+    clock,
+    [
+      ['BUILDING', 60_000],
+      ['SUCCESS', Infinity]
+    ],
+    {},
+    30_000
+  )
+  const result = await waitForExecution(
+    options(clock, build.api, { startedAt: stepStart, visibleFrom: clock.now() })
+  )
+  expect(result.end).toBe('ended')
 })
 
 test('an unknown status is running, with one warning', async () => {

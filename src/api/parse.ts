@@ -3,15 +3,20 @@
  * strings, optional fields as the string "null" (`"RepairMode": "null"`), and
  * `Tags.Tag` that may be absent: docs/api-notes.md.
  */
-import { cut } from '../untrusted.js'
+import { cut } from '../runner/text.js'
 
-/** A field's text, bounded in size on arrival, or undefined for null, "null", "" and the like. */
-export function text(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined
-  if (typeof value === 'object') return undefined
-  const result = cut(String(value).trim())
+/** A field's whole text, or undefined for null, "null", "", objects and the like. For secrets. */
+export function whole(value: unknown): string | undefined {
+  if (value === undefined || value === null || typeof value === 'object') return undefined
+  const result = String(value).trim()
   if (result === '' || result.toLowerCase() === 'null' || result === 'undefined') return undefined
   return result
+}
+
+/** A field's text, bounded in size on arrival, or undefined as `whole` says. */
+export function text(value: unknown): string | undefined {
+  const result = whole(value)
+  return result === undefined ? undefined : cut(result)
 }
 
 export function record(value: unknown): Record<string, unknown> {

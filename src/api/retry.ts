@@ -1,48 +1,50 @@
+/**
+ * The retry policy, the one path by which a failed call is tried again.
+ * Transient failures (throttling, 5xx, resets, time-outs, answers that are not
+ * the service's) are retried until the deadline: equal jitter after a failure,
+ * decorrelated jitter after throttling (the account's quota is shared, so runs
+ * spread out), never sooner than the service's `x-acs-retry-after`. Failures
+ * that may have been processed count toward `maxFailures`; throttling never
+ * does: a throttled request was not processed. A failure that retrying alone
+ * cannot fix may still be mended by a recovery hook (renewed credentials, a
+ * fresh ID token), each once per call; anything else fails at once. Every
+ * attempt's exchanges are bounded by the deadline and the run's cancellation
+ * (net/exchange.ts).
+ */
 import type { Clock } from '../clock.js'
 import type { Log } from '../log.js'
+import { currentScope, MIN_EXCHANGE_MS, withinScope } from '../net/exchange.js'
+import { decorrelatedJitter, equalJitter } from './backoff.js'
 import { ApiError, toApiError } from './errors.js'
-import { withinDeadline } from './exchange.js'
+import { DEADLINE } from '../net/errors.js'
 
-/**
- * Our retry policy. The openapi-client's own retry options do nothing useful
- * (its loop only retries its internal RetryError), so every call goes through
- * here: transient failures (throttling, 5xx, resets, time-outs, unparsable
- * bodies) are retried with exponential backoff and jitter until the deadline
- * or the attempt cap; anything else (a 4xx such as a wrong secret) fails at
- * once. Each attempt's exchange ends by the deadline (exchange.ts).
- */
+/** Mends what made `error` final, if it can; true when one more attempt is worth making at once. */
+export type RecoveryHook = (error: ApiError) => boolean | Promise<boolean>
+
 export interface RetryOptions {
   clock: Clock
   log: Log
-  /** Epoch ms after which no new attempt starts. */
+  /** On `clock`: no attempt starts after it, and no exchange runs past it. */
   deadline: number
   /** First backoff step; doubles each attempt. */
   baseDelayMs?: number
   maxDelayMs?: number
-  /** Hard cap on attempts, on top of the deadline. */
+  /** Stop after this many failures that may have been processed (never counting throttling). */
+  maxFailures?: number
+  /** Stop after this many attempts, whatever failed (1: no retry; the wait loop retries at its next poll). */
   maxAttempts?: number
-  /** Once aborted, no retry: the last error is thrown. */
+  /** Once aborted: exchanges end, and no retry follows. */
   signal?: AbortSignal
   /** Cuts a wait between attempts short, without stopping the retries (see `giveUp`). */
   wake?: AbortSignal
   /** Asked after each failure, with every failure so far: true stops the retries. */
   giveUp?: (failures: ApiError[]) => boolean
+  recover?: readonly RecoveryHook[]
   random?: () => number
 }
 
 export const DEFAULT_RETRY_BASE_MS = 1000
 export const DEFAULT_RETRY_MAX_MS = 20_000
-
-/** Backoff for attempt n (0-based): equal jitter, in [cap/2, cap] with cap = base·2ⁿ ≤ max. */
-export function backoffDelay(
-  attempt: number,
-  baseMs: number,
-  maxMs: number,
-  random: () => number
-): number {
-  const cap = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30))
-  return Math.round(cap / 2 + (cap / 2) * random())
-}
 
 export async function withRetry<T>(
   operation: string,
@@ -50,57 +52,108 @@ export async function withRetry<T>(
   options: RetryOptions,
   resource?: string
 ): Promise<T> {
-  const { clock, log, deadline, signal } = options
-  const base = options.baseDelayMs ?? DEFAULT_RETRY_BASE_MS
-  const max = options.maxDelayMs ?? DEFAULT_RETRY_MAX_MS
-  const random = options.random ?? Math.random
-  const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY
-  const failures: ApiError[] = []
-  const began = clock.now()
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await withinDeadline(deadline, call, signal)
-    } catch (thrown) {
-      const error: ApiError = toApiError(operation, thrown, resource)
-      failures.push(error)
-      if (!error.transient)
-        throw failures.length > 1 ? summarize(error, failures, clock.now() - began) : error
-      // Throttling asks us to slow down more than a lost connection does.
-      const delay = backoffDelay(error.throttled ? attempt + 1 : attempt, base, max, random)
-      const stop =
-        attempt + 1 >= maxAttempts ||
-        clock.now() + delay > deadline ||
-        signal?.aborted ||
-        options.giveUp?.(failures)
-      if (stop) {
-        log.debug(`${operation}: giving up after ${attempt + 1} attempt(s): ${error.code}`)
-        throw failures.length > 1 ? summarize(error, failures, clock.now() - began) : error
+  const outer = currentScope()
+  // Inside another call's scope (credentials renewed for a poll): never past its deadline.
+  const bounded = outer
+    ? {
+        ...options,
+        deadline: Math.min(options.deadline, outer.deadline),
+        signal: options.signal ?? outer.signal
       }
-      log.debug(
-        `${operation}: attempt ${attempt + 1} failed with ${error.code}` +
-          `${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${attempt + 1} in ${delay} ms`
-      )
-      await clock.sleep(delay, options.wake ?? signal)
-      if (options.giveUp?.(failures)) throw summarize(error, failures, clock.now() - began)
+    : options
+  const { clock, deadline, signal } = bounded
+  const attempts = new Attempts(operation, bounded)
+  for (;;) {
+    try {
+      return await withinScope({ clock, deadline, signal }, call)
+    } catch (thrown) {
+      const error = toApiError(operation, thrown, resource)
+      const next = await attempts.after(error)
+      if (next === undefined) throw attempts.failure(error)
+      if (next > 0) await clock.sleep(next, options.wake ?? signal)
+      if (options.giveUp?.(attempts.failures)) throw attempts.failure(error)
     }
   }
 }
 
-/** The last error, saying how many attempts were made over how long, and what failed. */
-function summarize(last: ApiError, failures: ApiError[], spentMs: number): ApiError {
-  const counts = new Map<string, number>()
-  for (const failure of failures) counts.set(failure.code, (counts.get(failure.code) ?? 0) + 1)
-  const what = [...counts].map(([code, n]) => `${n}× ${code}`).join(', ')
-  return new ApiError({
-    operation: last.operation,
-    code: last.code,
-    message: `${last.apiMessage} (${failures.length} attempts over ${Math.round(spentMs / 1000)}s: ${what})`,
-    requestId: last.requestId,
-    statusCode: last.statusCode,
-    resource: last.resource,
-    recommend: last.recommend,
-    accessDeniedDetail: last.accessDeniedDetail,
-    transient: last.transient,
-    throttled: last.throttled
-  })
+/** The failures of one call so far, and what each one calls for. */
+class Attempts {
+  readonly failures: ApiError[] = []
+  private readonly began: number
+  private readonly used = new Set<RecoveryHook>()
+  private counted = 0
+  private previousThrottleMs?: number
+
+  constructor(
+    private readonly operation: string,
+    private readonly options: RetryOptions
+  ) {
+    this.began = options.clock.now()
+  }
+
+  /** How long to wait before the next attempt (0: at once), or undefined to stop. */
+  async after(error: ApiError): Promise<number | undefined> {
+    const { clock, deadline, signal, log } = this.options
+    this.failures.push(error)
+    if (!error.transient) return (await this.recovered(error)) ? 0 : undefined
+    if (!error.throttled) this.counted++
+    const delay = this.delay(error)
+    const stop =
+      this.counted >= (this.options.maxFailures ?? Number.POSITIVE_INFINITY) ||
+      this.failures.length >= (this.options.maxAttempts ?? Number.POSITIVE_INFINITY) ||
+      // No attempt that the exchange would refuse to send for want of time.
+      clock.now() + delay > deadline - MIN_EXCHANGE_MS ||
+      signal?.aborted ||
+      this.options.giveUp?.(this.failures)
+    if (stop) {
+      log.debug(
+        `${this.operation}: giving up after ${this.failures.length} attempt(s): ${error.code}`
+      )
+      return undefined
+    }
+    log.debug(
+      `${this.operation}: attempt ${this.failures.length} failed with ${error.code}` +
+        `${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry in ${delay} ms`
+    )
+    return delay
+  }
+
+  /** The error to throw: the last one, saying how many attempts were made over how long. */
+  failure(error: ApiError): ApiError {
+    // An attempt the deadline stopped says nothing of the service: the one before says why.
+    const last = error.code === DEADLINE && this.failures.length > 1 ? this.failures.at(-2)! : error
+    if (this.failures.length < 2) return last
+    const counts = new Map<string, number>()
+    for (const failure of this.failures)
+      counts.set(failure.code, (counts.get(failure.code) ?? 0) + 1)
+    const what = [...counts].map(([code, n]) => `${n}× ${code}`).join(', ')
+    const spent = Math.round((this.options.clock.now() - this.began) / 1000)
+    return last.with({
+      message: `${last.apiMessage} (${this.failures.length} attempts over ${spent}s: ${what})`,
+      reached: this.failures.some((failure) => failure.reached)
+    })
+  }
+
+  private delay(error: ApiError): number {
+    const random = this.options.random ?? Math.random
+    const base = this.options.baseDelayMs ?? DEFAULT_RETRY_BASE_MS
+    const max = this.options.maxDelayMs ?? DEFAULT_RETRY_MAX_MS
+    let delay: number
+    if (error.throttled) {
+      delay = Math.min(max, decorrelatedJitter(this.previousThrottleMs, 2 * base, random))
+      this.previousThrottleMs = delay
+    } else delay = equalJitter(this.counted - 1, base, max, random)
+    return Math.max(delay, error.retryAfterMs ?? 0)
+  }
+
+  private async recovered(error: ApiError): Promise<boolean> {
+    for (const hook of this.options.recover ?? []) {
+      if (this.used.has(hook)) continue
+      if (await hook(error)) {
+        this.used.add(hook)
+        return true
+      }
+    }
+    return false
+  }
 }

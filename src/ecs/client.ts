@@ -1,15 +1,17 @@
 /**
- * The ECS Image Builder client: ECS 2014-05-26 in RPC style (through sdk.ts),
- * defensively parsed results, ApiErrors that name the resource. It does not
- * retry: callers apply the retry policy (retry.ts) or their own (wait.ts).
+ * The ECS Image Builder client: ECS 2014-05-26 in RPC style (./rpc.ts),
+ * defensively parsed results, ApiErrors that name the resource. One call is
+ * one request: listings come a page at a time (./listing.ts walks them), and
+ * nothing here retries (callers apply the policy, ./policy.ts).
  */
-import type { Log } from '../log.js'
 import { malformed, unparsable } from '../api/errors.js'
-import { ID } from '../untrusted.js'
 import { list, text } from '../api/parse.js'
-import { createRpcClient } from '../api/rpc.js'
 import type { CredentialProvider } from '../credentials/provider.js'
 import type { Tag } from '../inputs/tags.js'
+import type { Log } from '../log.js'
+import type { Router } from '../net/exchange.js'
+import { ID } from '../runner/text.js'
+import { createRpcClient, type RpcCall } from './rpc.js'
 
 export const ECS_API_VERSION = '2014-05-26'
 
@@ -40,19 +42,35 @@ export interface Pipeline {
   description?: string
 }
 
+export interface Page<T> {
+  items: T[]
+  nextToken?: string
+}
+
+/** A started execution, and the service's clock when it said so. */
+export interface Started {
+  executionId: string
+  serverTime?: number
+}
+
 export interface EcsClient {
-  startExecution(params: { pipelineId: string; clientToken: string; tags: Tag[] }): Promise<string>
+  startExecution(params: { pipelineId: string; clientToken: string; tags: Tag[] }): Promise<Started>
   /** Undefined when the execution is not (yet) visible. */
   getExecution(params: { executionId: string }): Promise<Execution | undefined>
-  /** A pipeline's executions, in the statuses asked for: `maxPages` pages (1 by default) of `maxResults`. */
-  listExecutions(params: {
+  /** One page of a pipeline's executions, in the statuses asked for. */
+  executionsPage(params: {
     pipelineId: string
     statuses?: readonly string[]
     maxResults: number
-    maxPages?: number
-  }): Promise<Execution[]>
+    nextToken?: string
+  }): Promise<Page<Execution>>
   cancelExecution(params: { executionId: string }): Promise<void>
-  findPipelines(params: { name?: string; pipelineIds?: string[] }): Promise<Pipeline[]>
+  /** One page of image pipelines, by name or by IDs. */
+  pipelinesPage(params: {
+    name?: string
+    pipelineIds?: string[]
+    nextToken?: string
+  }): Promise<Page<Pipeline>>
 }
 
 export interface EcsClientOptions {
@@ -61,57 +79,35 @@ export interface EcsClientOptions {
   endpoint: string
   protocol: 'https' | 'http'
   credential: CredentialProvider
+  route: Router
   log: Log
-  readTimeoutMs?: number
-  connectTimeoutMs?: number
   userAgent?: string
 }
 
 type Query = Record<string, string>
+const DESCRIBE = 'DescribeImagePipelineExecutions'
 
 export function createEcsClient(options: EcsClientOptions): EcsClient {
   const rpc = createRpcClient({ ...options, version: ECS_API_VERSION })
-  const call: Call = (action, query, resource) =>
-    rpc(action, { RegionId: options.regionId, ...query }, { resource })
-
+  const call: RpcCall = (action, query, resource) =>
+    rpc(action, { RegionId: options.regionId, ...query }, resource)
   return {
-    async startExecution({ pipelineId, clientToken, tags }) {
-      const query: Query = { ImagePipelineId: pipelineId, ClientToken: clientToken }
-      tags.forEach((tag, index) => {
-        query[`Tag.${index + 1}.Key`] = tag.key
-        query[`Tag.${index + 1}.Value`] = tag.value
-      })
-      const body = await call('StartImagePipelineExecution', query, `pipeline ${pipelineId}`)
-      const executionId = text(body.ExecutionId)
-      if (!executionId)
-        throw unparsable('StartImagePipelineExecution', 'the response has no ExecutionId')
-      return checkId('StartImagePipelineExecution', 'ExecutionId', executionId)
-    },
-
+    startExecution: (params) => startExecution(call, params),
     async getExecution({ executionId }) {
-      const body = await call(
-        'DescribeImagePipelineExecutions',
+      const { body } = await call(
+        DESCRIBE,
         { ExecutionId: executionId },
         `execution ${executionId}`
       )
       return parseExecutions(body).find((execution) => execution.executionId === executionId)
     },
-
-    async listExecutions({ pipelineId, statuses, maxResults, maxPages = 1 }) {
+    async executionsPage({ pipelineId, statuses, maxResults, nextToken }) {
       const query: Query = { ImagePipelineId: pipelineId, MaxResults: String(maxResults) }
       if (statuses?.length) query.Status = statuses.join(',')
-      const pages = await paged(
-        (nextToken) =>
-          call(
-            'DescribeImagePipelineExecutions',
-            nextToken ? { ...query, NextToken: nextToken } : query,
-            `pipeline ${pipelineId}`
-          ),
-        maxPages
-      )
-      return pages.flatMap(parseExecutions)
+      if (nextToken) query.NextToken = nextToken
+      const { body } = await call(DESCRIBE, query, `pipeline ${pipelineId}`)
+      return { items: parseExecutions(body), nextToken: text(body.NextToken) }
     },
-
     async cancelExecution({ executionId }) {
       await call(
         'CancelImagePipelineExecution',
@@ -119,56 +115,35 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
         `execution ${executionId}`
       )
     },
-
-    findPipelines: (params) => findPipelines(call, params)
-  }
-}
-
-type Call = (action: string, query: Query, resource?: string) => Promise<Record<string, unknown>>
-
-/** Listings stop after this many pages, whatever NextToken says. */
-export const MAX_PAGES = 50
-
-/** Pages of a listing, until no NextToken, a repeated one, or `maxPages` (at most MAX_PAGES). */
-async function paged(
-  page: (nextToken?: string) => Promise<Record<string, unknown>>,
-  maxPages: number
-): Promise<Record<string, unknown>[]> {
-  const bodies: Record<string, unknown>[] = []
-  const tokens = new Set<string>()
-  let nextToken: string | undefined
-  while (bodies.length < Math.min(maxPages, MAX_PAGES)) {
-    const body = await page(nextToken)
-    bodies.push(body)
-    nextToken = text(body.NextToken)
-    // A service that repeats a token would page for ever.
-    if (!nextToken || tokens.has(nextToken)) break
-    tokens.add(nextToken)
-  }
-  return bodies
-}
-
-/** Every page of DescribeImagePipelines (bounded as `paged` says). */
-async function findPipelines(
-  call: Call,
-  { name, pipelineIds }: { name?: string; pipelineIds?: string[] }
-): Promise<Pipeline[]> {
-  const query: Query = { MaxResults: '100' }
-  if (name) query.Name = name
-  pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id))
-  const resource = name ? `pipeline named "${name}"` : undefined
-  const pages = await paged(
-    (nextToken) =>
-      call(
+    async pipelinesPage({ name, pipelineIds, nextToken }) {
+      const query: Query = { MaxResults: '100' }
+      if (name) query.Name = name
+      pipelineIds?.forEach((id, index) => (query[`ImagePipelineId.${index + 1}`] = id))
+      if (nextToken) query.NextToken = nextToken
+      const { body } = await call(
         'DescribeImagePipelines',
-        nextToken ? { ...query, NextToken: nextToken } : query,
-        resource
-      ),
-    MAX_PAGES
-  )
-  // A service that repeats a page (or its token) must not make one pipeline two.
-  const unique = new Map(pages.flatMap(parsePipelines).map((p) => [p.pipelineId, p]))
-  return [...unique.values()]
+        query,
+        name && `pipeline named "${name}"`
+      )
+      return { items: parsePipelines(body), nextToken: text(body.NextToken) }
+    }
+  }
+}
+
+async function startExecution(
+  call: RpcCall,
+  { pipelineId, clientToken, tags }: Parameters<EcsClient['startExecution']>[0]
+): Promise<Started> {
+  const operation = 'StartImagePipelineExecution'
+  const query: Query = { ImagePipelineId: pipelineId, ClientToken: clientToken }
+  tags.forEach((tag, index) => {
+    query[`Tag.${index + 1}.Key`] = tag.key
+    query[`Tag.${index + 1}.Value`] = tag.value
+  })
+  const { body, serverTime } = await call(operation, query, `pipeline ${pipelineId}`)
+  const executionId = text(body.ExecutionId)
+  if (!executionId) throw unparsable(operation, 'the response has no ExecutionId')
+  return { executionId: checkId(operation, 'ExecutionId', executionId), serverTime }
 }
 
 /**
@@ -184,8 +159,6 @@ export function checkId(operation: string, field: string, value?: string): strin
     `the response has a ${field} that is not an ID (${value.length} characters; IDs are letters, digits, ".", "_" and "-", at most 128)`
   )
 }
-
-const DESCRIBE = 'DescribeImagePipelineExecutions'
 
 export function parseExecutions(body: unknown): Execution[] {
   return list(body, 'ImagePipelineExecution', 'ImagePipelineExecutionSet').flatMap((item) => {

@@ -2,6 +2,7 @@
 import type { CredentialProvider } from '../credentials/provider.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Log } from '../log.js'
+import type { Router } from '../net/exchange.js'
 import { createEcsClient, type EcsClient } from './client.js'
 
 export const USER_AGENT = 'ecs-image-builder-action/1'
@@ -12,13 +13,15 @@ export type EcsConnector = typeof connectEcs
 export function connectEcs(
   settings: Settings,
   credentials: CredentialProvider,
-  log: Log
+  log: Log,
+  route: Router
 ): EcsClient {
   return createEcsClient({
     regionId: settings.regionId,
     endpoint: settings.endpoint.host,
     protocol: settings.endpoint.protocol,
     credential: credentials,
+    route,
     log,
     userAgent: USER_AGENT
   })

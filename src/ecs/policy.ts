@@ -1,14 +1,15 @@
 /**
- * The ECS client every caller uses: the retry policy (api/retry.ts), a deadline
- * and the run's cancellation are applied here, once, where the client is made.
- * Callers just call. One that needs another budget (a best-effort look-up, a
- * cancel after the deadline, the wait loop's single attempts) derives a client
- * with `with()`.
+ * The ECS client every caller uses: the retry policy (api/retry.ts), a
+ * deadline, the run's cancellation and the credentials' recovery hook are
+ * applied here, once, to every single request (a listing's pages each get
+ * their own retries). Callers just call. One that needs another budget (a
+ * best-effort look-up, a cancel after the deadline, the wait loop's single
+ * attempts) derives a client with `with()` or `within()`.
  */
 import { type RetryOptions, withRetry } from '../api/retry.js'
 import type { EcsClient } from './client.js'
 
-/** How calls are made: deadline, attempts, backoff, and the signal that stops retrying. */
+/** How calls are made: deadline, attempts, backoff, recovery, and the signal that stops retrying. */
 export type CallPolicy = Omit<RetryOptions, 'random'> & { random?: () => number }
 
 export interface Ecs extends EcsClient {
@@ -38,19 +39,19 @@ export function withPolicy(client: EcsClient, policy: CallPolicy): Ecs {
       retried('DescribeImagePipelineExecutions', `execution ${params.executionId}`, () =>
         client.getExecution(params)
       ),
-    listExecutions: (params) =>
+    executionsPage: (params) =>
       retried('DescribeImagePipelineExecutions', `pipeline ${params.pipelineId}`, () =>
-        client.listExecutions(params)
+        client.executionsPage(params)
       ),
     cancelExecution: (params) =>
       retried('CancelImagePipelineExecution', `execution ${params.executionId}`, () =>
         client.cancelExecution(params)
       ),
-    findPipelines: (params) =>
+    pipelinesPage: (params) =>
       retried(
         'DescribeImagePipelines',
         params.name ? `pipeline named "${params.name}"` : 'image pipelines',
-        () => client.findPipelines(params)
+        () => client.pipelinesPage(params)
       )
   }
 }

@@ -22,6 +22,9 @@ export const TERMINAL_STATUSES = [
   'CANCELLED'
 ] as const
 
+/** Every status the API lists (the emulator accepts these in a Status filter). */
+export const KNOWN_STATUSES: readonly string[] = [...RUNNING_STATUSES, ...TERMINAL_STATUSES]
+
 /** What a status means for the step. */
 export type StatusClass = 'running' | 'success' | 'partial' | 'failed' | 'cancelled'
 
@@ -42,8 +45,5 @@ export function isTerminal(status: string): boolean {
 }
 
 export function isKnown(status: string): boolean {
-  return (
-    (RUNNING_STATUSES as readonly string[]).includes(status) ||
-    (TERMINAL_STATUSES as readonly string[]).includes(status)
-  )
+  return KNOWN_STATUSES.includes(status)
 }

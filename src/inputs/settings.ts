@@ -4,25 +4,18 @@
  * request is sent.
  */
 import * as core from '@actions/core'
-import { createHash } from 'node:crypto'
-import { formatDuration, parseDuration } from './duration.js'
 import { InputError } from '../api/errors.js'
+import { Inputs } from '../constants.js'
+import type { ChosenCredentials, CredentialInputs } from '../credentials/source.js'
+import { CREDENTIAL_INPUTS, chooseCredentials } from '../credentials/sources.js'
+import { defaultStsHost } from '../credentials/sts.js'
 import { defaultEcsEndpoint } from '../ecs/endpoints.js'
-import { parseTags, provenanceTags, type Tag, withProvenance } from './tags.js'
 import { type RunOrigin, runOrigin } from '../github.js'
-import {
-  CREDENTIAL_INPUTS,
-  type CredentialInputs,
-  credentialSettings,
-  type CredentialSettings
-} from './credentials.js'
-import { HISTORY_VARIABLE, Inputs } from '../constants.js'
-
-export interface Endpoint {
-  /** Host, with `:port` when one was given. */
-  host: string
-  protocol: 'https' | 'http'
-}
+import { checkClientToken, deriveClientToken } from './client-token.js'
+import { DEFAULTS } from './defaults.js'
+import { formatDuration, parseDuration } from './duration.js'
+import { type Endpoint, METADATA_HOST, parseEndpoint, parseMetadataEndpoint } from './endpoints.js'
+import { parseTags, provenanceTags, type Tag, withProvenance } from './tags.js'
 
 export interface Settings {
   regionId: string
@@ -39,11 +32,13 @@ export interface Settings {
   ifRunning: 'fail' | 'wait' | 'attach'
   allowPartialSuccess: boolean
   clientToken: string
+  /** The ClientToken came from the client-token input (and so may have been used before). */
+  clientTokenGiven: boolean
   endpoint: Endpoint
   stsEndpoint: Endpoint
   /** The instance metadata service, for ecs-ram-role. */
   metadataEndpoint: Endpoint
-  credentials: CredentialSettings
+  credentials: ChosenCredentials
   /** Where the run comes from (@actions/github's context). */
   origin: RunOrigin
   /** Read this pipeline's recent build durations to poll sparsely until the end is near. */
@@ -60,9 +55,9 @@ type Env = Record<string, string | undefined>
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 
-/** An input's trimmed value; a control character (a line break, say) is refused, naming the input. */
+/** An input's trimmed value, or its default; a control character (a line break, say) is refused. */
 function input(name: string): string {
-  const value = core.getInput(name).trim()
+  const value = core.getInput(name).trim() || (DEFAULTS as Record<string, string>)[name] || ''
   if (CONTROL.test(value))
     throw new InputError(name, 'contains a control character (a line break?); give one line')
   return value
@@ -100,8 +95,8 @@ export function parseChoice<T extends string>(
   return found
 }
 
-function durationInput(name: string, fallback: string, maxMs: number): number {
-  const raw = input(name) || fallback
+function durationInput(name: string, maxMs: number): number {
+  const raw = input(name)
   try {
     const ms = parseDuration(raw)
     if (ms <= 0) throw new Error('must be longer than zero')
@@ -115,73 +110,6 @@ function durationInput(name: string, fallback: string, maxMs: number): number {
         : `"${raw}" ${(error as Error).message}`
     )
   }
-}
-
-/** Loopback hosts, as the URL parser writes them (it turns `127.1` into `127.0.0.1`). */
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
-
-/**
- * `host`, `host:port` or `scheme://host[:port]`, judged by a real URL parser:
- * no user info, path, query or fragment; `http://` only for loopback hosts.
- */
-export function parseEndpoint(name: string, value: string): Endpoint {
-  const url = endpointUrl(name, value)
-  const protocol = url.protocol.slice(0, -1) as 'https' | 'http'
-  const hostname = url.hostname
-  const host = url.host
-  if (protocol === 'http' && !LOOPBACK.test(hostname)) {
-    throw new InputError(
-      name,
-      `uses plain http:// for "${hostname}"; http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https://`
-    )
-  }
-  return { host, protocol }
-}
-
-/** The instance metadata service's address on every ECS instance. */
-export const METADATA_HOST = '100.100.100.200'
-
-/**
- * `host[:port]` or `http://host[:port]`: the metadata service speaks plain HTTP,
- * so only its own address or a loopback host (an emulator) is accepted.
- */
-export function parseMetadataEndpoint(name: string, value: string): Endpoint {
-  const url = endpointUrl(name, value, 'http')
-  if (url.protocol !== 'http:')
-    throw new InputError(name, `must be plain http:// (the metadata service speaks nothing else)`)
-  if (url.hostname !== METADATA_HOST && !LOOPBACK.test(url.hostname))
-    throw new InputError(
-      name,
-      `must be the metadata service (${METADATA_HOST}) or a loopback host, not "${url.hostname}"`
-    )
-  return { host: url.host, protocol: 'http' }
-}
-
-function endpointUrl(name: string, value: string, scheme = 'https'): URL {
-  const example = '(e.g. ecs-vpc.cn-hangzhou.aliyuncs.com)'
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `${scheme}://${value}`
-  let url: URL
-  try {
-    url = new URL(withScheme)
-  } catch {
-    throw new InputError(name, `"${value}" is not a host name or URL ${example}`)
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new InputError(name, `must use https:// (or http:// for loopback), not ${url.protocol}//`)
-  if (url.username || url.password || /@/.test(value))
-    throw new InputError(
-      name,
-      `must not contain user info ("user@"): give the host alone ${example}`
-    )
-  if (
-    url.pathname !== '/' ||
-    url.search ||
-    url.hash ||
-    /[?#]/.test(value) ||
-    /\/\/[^/]*\/./.test(withScheme)
-  )
-    throw new InputError(name, `must be a host, with no path, query or fragment ${example}`)
-  return url
 }
 
 /** The tags input, with the provenance tags unless provenance-tags is false; at most 20 in all. */
@@ -203,77 +131,46 @@ export function parseTagsInput(value: string): Tag[] {
   }
 }
 
-export function checkClientToken(token: string): string {
-  if (token.length > 64)
-    throw new InputError(
-      Inputs.ClientToken,
-      `is ${token.length} characters long; at most 64 are allowed`
-    )
-  if (!/^[\x21-\x7e]+$/.test(token))
-    throw new InputError(Inputs.ClientToken, 'must be printable ASCII without spaces')
-  return token
-}
-
-/**
- * The default ClientToken: the same for every retry of this step's request, so a
- * retried start never creates a second build; different for a re-run (run
- * attempt), another job or step, another region or pipeline.
- */
-export function deriveClientToken(origin: RunOrigin, regionId: string, pipeline: string): string {
-  const parts = [
-    origin.repository,
-    origin.runId,
-    origin.runAttempt,
-    origin.job,
-    origin.step,
-    regionId,
-    pipeline
-  ]
-  const digest = createHash('sha256')
-    .update(parts.map((p) => (p === undefined ? '' : String(p))).join('\n'))
-    .digest('hex')
-  return `gha-${origin.runId ?? 'local'}-${origin.runAttempt ?? '1'}-${digest.slice(0, 24)}`.slice(
-    0,
-    64
-  )
-}
-
-export function getSettings(env: Env = process.env, origin: RunOrigin = runOrigin()): Settings {
+/** Every input, read and checked; `nonce` makes the default ClientToken unique to this step. */
+export function getSettings(
+  env: Env = process.env,
+  origin: RunOrigin = runOrigin(env),
+  nonce?: string
+): Settings {
   const regionId = regionInput(env)
-  const target = targetInputs()
   const credentialInputs: CredentialInputs = {}
   for (const name of CREDENTIAL_INPUTS) credentialInputs[name] = optional(name)
   return {
     regionId,
-    ...target,
+    ...targetInputs(),
     tags: tagsWithProvenance(origin),
     ...waitInputs(),
-    clientToken: checkClientToken(
-      optional(Inputs.ClientToken) ??
-        deriveClientToken(
-          origin,
-          regionId,
-          target.pipelineId ?? target.pipelineName ?? target.executionId ?? ''
-        )
-    ),
+    clientToken: checkClientToken(optional(Inputs.ClientToken) ?? deriveClientToken(origin, nonce)),
+    clientTokenGiven: Boolean(optional(Inputs.ClientToken)),
+    ...endpointInputs(regionId, env),
+    credentials: chooseCredentials(credentialInputs, env, origin),
+    origin,
+    history: parseBoolean(Inputs.PollHistory, input(Inputs.PollHistory), true)
+  }
+}
+
+/** Where the services are: ECS, STS and the metadata service. */
+function endpointInputs(
+  regionId: string,
+  env: Env
+): Pick<Settings, 'endpoint' | 'stsEndpoint' | 'metadataEndpoint'> {
+  return {
     endpoint: parseEndpoint(
       Inputs.Endpoint,
       optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)
     ),
     stsEndpoint: parseEndpoint(
       Inputs.StsEndpoint,
-      optional(Inputs.StsEndpoint) ?? 'sts.aliyuncs.com'
+      optional(Inputs.StsEndpoint) ?? defaultStsHost(env)
     ),
     metadataEndpoint: parseMetadataEndpoint(
       Inputs.MetadataEndpoint,
       optional(Inputs.MetadataEndpoint) ?? METADATA_HOST
-    ),
-    credentials: credentialSettings(credentialInputs, env, origin),
-    origin,
-    history: parseBoolean(
-      `(environment variable) ${HISTORY_VARIABLE}`,
-      env[HISTORY_VARIABLE]?.trim() ?? '',
-      true
     )
   }
 }
@@ -334,9 +231,9 @@ type WaitSettings = Pick<
 
 /** How to wait, and what the end means. */
 function waitInputs(): WaitSettings {
-  const timeoutMs = durationInput(Inputs.Timeout, '60m', MAX_TIMEOUT_MS)
-  const pollIntervalMs = durationInput(Inputs.PollInterval, '10s', MAX_INTERVAL_MS)
-  const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, '60s', MAX_INTERVAL_MS)
+  const timeoutMs = durationInput(Inputs.Timeout, MAX_TIMEOUT_MS)
+  const pollIntervalMs = durationInput(Inputs.PollInterval, MAX_INTERVAL_MS)
+  const maxPollIntervalMs = durationInput(Inputs.MaxPollInterval, MAX_INTERVAL_MS)
   if (pollIntervalMs < MIN_POLL_INTERVAL_MS)
     throw new InputError(Inputs.PollInterval, 'must be at least 1s')
   if (maxPollIntervalMs < pollIntervalMs) {

@@ -1,18 +1,22 @@
 /**
- * The post step: the backstop for a cancelled run. If the main step started a
- * build, was told to guard it, and did not record that it ended or that a
- * cancel settled it (it was killed first, or its own cancel failed), cancel it
- * by ID with the routine the main step uses. Never fails the job.
+ * The post step: the backstop. If the main step started a build, was told to
+ * guard it, and did not record that it ended or that a cancel settled it (it
+ * was killed first, or its own cancel failed), cancel it by ID with the
+ * routine the main step uses, and say truthfully why. Never fails the job.
  */
+import { describeError } from '../api/errors.js'
 import { systemClock, type Clock } from '../clock.js'
-import { type CredentialFactory, credentialsFor, maskSecrets } from '../credentials/factory.js'
 import { cancelExecution } from '../ecs/cancel.js'
 import { connectEcs, type EcsConnector } from '../ecs/connect.js'
-import { describeError } from '../api/errors.js'
+import { withPolicy } from '../ecs/policy.js'
 import { getSettings } from '../inputs/settings.js'
-import { runnerLog, type Log } from '../log.js'
+import type { Log } from '../log.js'
+import type { Router } from '../net/exchange.js'
+import { createRouter } from '../net/proxy.js'
+import { chosenSource, type CredentialFactory } from '../run/context.js'
+import { actionsRunner, runnerMask, type StateStore } from '../runner/runner.js'
 import { Secrets } from '../secrets.js'
-import { actionsState, PostStepState, type StateStore } from '../state.js'
+import { PostStepState, type PostStepFacts } from '../state.js'
 
 /** The post step's budget: GitHub gives a cancelled job's post steps little time. */
 export const POST_CANCEL_BUDGET_MS = 25_000
@@ -23,46 +27,80 @@ export interface PostDependencies {
   log: Log
   secrets: Secrets
   env: Record<string, string | undefined>
+  route: Router
   credentials: CredentialFactory
   connect: EcsConnector
 }
 
-export async function cleanup(overrides: Partial<PostDependencies> = {}): Promise<void> {
-  const secrets = overrides.secrets ?? new Secrets()
-  const deps: PostDependencies = {
+function postDependencies(overrides: Partial<PostDependencies>): PostDependencies {
+  const secrets = overrides.secrets ?? new Secrets(runnerMask)
+  const runner = actionsRunner(secrets)
+  return {
     clock: systemClock,
-    state: actionsState,
-    log: runnerLog(secrets.scrub),
+    state: runner.state,
+    log: runner.log,
     secrets,
     env: process.env,
-    credentials: credentialsFor,
+    route: overrides.route ?? createRouter(secrets.add),
+    credentials: chosenSource,
     connect: connectEcs,
     ...overrides
   }
-  const { clock, log } = deps
-  const state = new PostStepState(deps.state).read()
-  const executionId = state.executionId
-  if (!executionId || !state.guarded || state.done) return
-  if (state.cancelRequested) {
-    log.info(`A cancel was already requested for execution ${executionId}.`)
+}
+
+export async function cleanup(overrides: Partial<PostDependencies> = {}): Promise<void> {
+  const deps = postDependencies(overrides)
+  const facts = new PostStepState(deps.state).read()
+  const executionId = facts.executionId
+  if (!executionId || !facts.guarded || facts.done) return
+  if (facts.cancelRequested) {
+    deps.log.info(`A cancel was already requested for execution ${executionId}.`)
     return
   }
-  try {
-    const settings = getSettings(deps.env)
-    maskSecrets(settings.credentials, deps.secrets.add)
-    const credentials = deps.credentials(settings, log, clock, deps.secrets.add)
-    const client = deps.connect(settings, credentials, log)
-    log.info(`The main step did not record an end for execution ${executionId}; cancelling it.`)
-    const cancel = await cancelExecution(client, executionId, {
-      clock,
-      log,
-      budgetMs: POST_CANCEL_BUDGET_MS
-    })
-    if (!cancel.settled) throw new Error(cancel.words)
-    log.info(`Execution ${executionId}: ${cancel.words}.`)
-  } catch (error) {
-    log.warning(
-      `Could not cancel execution ${executionId} after the run was cancelled: ${describeError(error)}. Cancel it in the ECS console.`
+  const why = whyHere(facts)
+  if (facts.credentialsRefused) {
+    deps.log.warning(
+      `Execution ${executionId} may still be running (${why}), and the service refused this step's credentials (${facts.credentialsRefused}), which cannot be renewed, so the post step cannot cancel it either. Cancel it in the ECS console.`
     )
+    return
   }
+  let words: string
+  try {
+    deps.log.info(`Cancelling execution ${executionId}: ${why}.`)
+    const cancel = await cancelWith(deps, executionId)
+    if (cancel.settled) return deps.log.info(`Execution ${executionId}: ${cancel.words}.`)
+    words = cancel.words
+  } catch (error) {
+    words = `${describeError(error)}; cancel it in the ECS console`
+  }
+  deps.log.warning(`Could not cancel execution ${executionId} (${why}): ${words}.`)
+}
+
+/** Why the post step has work: what the main step recorded, in words. */
+function whyHere(facts: PostStepFacts): string {
+  return facts.cancelFailed
+    ? `the main step tried to cancel it and failed: ${facts.cancelFailed}`
+    : 'the main step stopped before it recorded an end for the build (the run was cancelled, or the step was killed)'
+}
+
+async function cancelWith(deps: PostDependencies, executionId: string) {
+  const { clock, log, secrets } = deps
+  const settings = getSettings(deps.env)
+  for (const secret of settings.credentials.secrets()) secrets.add(secret)
+  const credentials = deps.credentials(settings, {
+    stsEndpoint: settings.stsEndpoint,
+    metadataEndpoint: settings.metadataEndpoint,
+    route: deps.route,
+    log,
+    clock,
+    mask: secrets.add
+  })
+  const client = deps.connect(settings, credentials, log, deps.route)
+  const ecs = withPolicy(client, {
+    clock,
+    log,
+    deadline: clock.now() + POST_CANCEL_BUDGET_MS,
+    recover: [(error) => credentials.refused(error)]
+  })
+  return cancelExecution(ecs, executionId, POST_CANCEL_BUDGET_MS)
 }

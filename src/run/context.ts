@@ -3,15 +3,24 @@
  * (`Dependencies`, replaced by tests), and the run's own state (`Run`).
  */
 import type { Clock } from '../clock.js'
-import type { CredentialFactory } from '../credentials/factory.js'
+import type { CredentialProvider } from '../credentials/provider.js'
+import type { ProviderContext } from '../credentials/source.js'
 import type { EcsConnector } from '../ecs/connect.js'
 import type { Ecs } from '../ecs/policy.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Log } from '../log.js'
+import type { Router } from '../net/exchange.js'
+import type { OutputSink, StateStore } from '../runner/runner.js'
 import type { Secrets } from '../secrets.js'
-import type { PostStepState, StateStore } from '../state.js'
+import type { PostStepState } from '../state.js'
 import type { RunCancellation, Signals } from './cancellation.js'
-import type { OutputSink, StepOutputs } from './outputs.js'
+import type { StepOutputs } from './outputs.js'
+
+/** Makes the provider for the chosen source (tests pass their own). */
+export type CredentialFactory = (settings: Settings, context: ProviderContext) => CredentialProvider
+
+export const chosenSource: CredentialFactory = (settings, context) =>
+  settings.credentials.create(context)
 
 /** The outside world, as the main step sees it. */
 export interface Dependencies {
@@ -25,36 +34,38 @@ export interface Dependencies {
   signals: Signals
   setOutput: OutputSink
   writeSummary: (markdown: string) => Promise<void>
-  /** The credential factory (credentials/factory.ts); `mask` takes every secret it obtains. */
+  /** How each request is routed (net/proxy.ts). */
+  route: Router
   credentials: CredentialFactory
   /** The raw ECS client, before the call policy is applied. */
   connect: EcsConnector
 }
 
-/** How this step came to the execution it reports on. */
-export type Origin = 'started' | 'attached' | 'given'
+/** How this step came to the execution it reports on: started it (it owns it), attached to it, or was given it. */
+export type Ownership = 'started' | 'attached' | 'given'
 
 /** One run of the main step, once settings and credentials are known. */
 export interface Run {
   settings: Settings
-  /** The policy-wrapped client: the run's deadline, retries, and cancellation. */
+  /** The policy-wrapped client: the run's deadline, retries, recovery and cancellation. */
   ecs: Ecs
+  credentials: CredentialProvider
   clock: Clock
   log: Log
   outputs: StepOutputs
   state: PostStepState
   cancellation: RunCancellation
   writeSummary: Dependencies['writeSummary']
-  /** Epoch ms when the step began (before credentials: they count inside timeout). */
+  /** When the step began, on the monotonic clock (before credentials: they count inside timeout). */
   startedAt: number
-  /** Epoch ms: `startedAt` + `timeout`. */
+  /** `startedAt` + `timeout`, on the monotonic clock. */
   deadline: number
 }
 
-/** A failure whose outputs and summary are already written: the message is the whole story. */
-export class StepFailure extends Error {
+/** A failure whose summary is already written: the message is the whole story. */
+export class ReportedFailure extends Error {
   constructor(message: string) {
     super(message)
-    this.name = 'StepFailure'
+    this.name = 'ReportedFailure'
   }
 }

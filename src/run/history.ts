@@ -18,12 +18,12 @@ export async function readHistory(
   executionId: string
 ): Promise<ScheduleOptions['expectedEnd']> {
   try {
-    const recent = await ecs.within(HISTORY_BUDGET_MS).listExecutions({
+    const recent = await ecs.within(HISTORY_BUDGET_MS).executionsPage({
       pipelineId,
       statuses: ['SUCCESS'],
       maxResults: HISTORY_SIZE
     })
-    const durations = recent
+    const durations = recent.items
       .filter((execution) => execution.executionId !== executionId)
       .map(
         (execution) =>

@@ -1,6 +1,6 @@
 /**
  * The report phase: once the wait is over, cancel what is to be cancelled,
- * settle the result (result.ts), and write it where users look: outputs, the
+ * settle the result (./result.ts), and write it where users look: outputs, the
  * job summary, the log, and the post step's state.
  */
 import { describeError } from '../api/errors.js'
@@ -8,7 +8,7 @@ import type { CancelResult } from '../ecs/cancel.js'
 import { failureReason } from '../ecs/client.js'
 import { runLinks } from '../github.js'
 import type { WaitResult } from '../wait/wait.js'
-import { type Run, StepFailure } from './context.js'
+import { ReportedFailure, type Run } from './context.js'
 import type { Chosen } from './execution.js'
 import { lookUpPipelineName } from './pipeline.js'
 import { cancelsAfterTimeout, decideResult, type StepResult } from './result.js'
@@ -40,6 +40,7 @@ export async function reportPhase(
     settings.pipelineName ??
     (pipelineId && waited.end !== 'aborted' ? await lookUpPipelineName(run, pipelineId) : undefined)
   await writeSummary(run, {
+    conclusion: result.conclusion,
     pipelineId,
     pipelineName,
     regionId: settings.regionId,
@@ -49,7 +50,7 @@ export async function reportPhase(
     durationMs,
     message: last?.message,
     failure: last ? failureReason(last) : undefined,
-    origin: chosen.origin,
+    ownership: chosen.ownership,
     note: result.note,
     throttling: waited.throttledPolls
       ? { throttled: waited.throttledPolls, polls: waited.polls, slowedMs: waited.throttleDelayMs }
@@ -57,7 +58,7 @@ export async function reportPhase(
     links: runLinks(settings.origin),
     timeline: waited.timeline
   })
-  conclude(run, result)
+  conclude(run, result, cancel)
 }
 
 /** The cancel a time-out calls for, or the one a cancelled run already asked for. */
@@ -67,20 +68,27 @@ async function cancelAfterWait(
   waited: WaitResult
 ): Promise<CancelResult | undefined> {
   const unknownEnd = waited.end === 'timed_out' || waited.end === 'failed'
-  if (unknownEnd && cancelsAfterTimeout(chosen.origin, settings))
+  if (unknownEnd && cancelsAfterTimeout(chosen.ownership, settings))
     return cancellation.cancelOnce(chosen.executionId, CANCEL_AFTER_TIMEOUT_BUDGET_MS)
   if (waited.end === 'aborted') return cancellation.outcome()
   return undefined
 }
 
-function conclude({ log, state }: Run, result: StepResult): void {
+/** The post step's state, then the step's last word. */
+function conclude({ log, state, outputs }: Run, result: StepResult, cancel?: CancelResult): void {
   if (result.done) state.done()
-  if (!result.passed) throw new StepFailure(result.message)
+  else if (cancel && !cancel.settled) state.cancelFailed(cancel.words)
+  if (!result.passed) throw new ReportedFailure(result.message)
+  // The build is settled; outputs that could not be written fail the step now.
+  if (outputs.failed) throw new ReportedFailure(describeError(outputs.failed))
   if (result.warning) log.warning(result.message)
   else log.info(result.message)
 }
 
-async function writeSummary(run: Run, facts: SummaryFacts): Promise<void> {
+export async function writeSummary(
+  run: Pick<Run, 'writeSummary' | 'log'>,
+  facts: SummaryFacts
+): Promise<void> {
   try {
     await run.writeSummary(renderSummary(facts))
   } catch (error) {

@@ -9,7 +9,7 @@ import { classify } from '../ecs/status.js'
 import { formatDuration } from '../inputs/duration.js'
 import type { Settings } from '../inputs/settings.js'
 import type { WaitEnd } from '../wait/wait.js'
-import type { Origin } from './context.js'
+import type { Ownership } from './context.js'
 
 export interface Ending {
   end: WaitEnd
@@ -17,7 +17,7 @@ export interface Ending {
   error?: Error
   execution?: Execution
   executionId: string
-  origin: Origin
+  ownership: Ownership
   durationMs: number
   /** What the cancel after a time-out or on a cancelled run did; absent when none was requested. */
   cancel?: CancelResult
@@ -28,7 +28,11 @@ export type ResultSettings = Pick<
   'onTimeout' | 'allowPartialSuccess' | 'timeoutMs' | 'cancelOnJobCancel'
 >
 
+/** How the step ended, as the summary's heading says it. */
+export type Conclusion = 'succeeded' | 'failed' | 'timed-out' | 'polling-failed' | 'cancelled'
+
 export interface StepResult {
+  conclusion: Conclusion
   passed: boolean
   /** The step's last word: the failure, or the line logged when it passes. */
   message: string
@@ -41,8 +45,8 @@ export interface StepResult {
 }
 
 /** After a time-out, the build is cancelled when this step started it and on-timeout says so. */
-export function cancelsAfterTimeout(origin: Origin, settings: ResultSettings): boolean {
-  return origin === 'started' && settings.onTimeout === 'cancel'
+export function cancelsAfterTimeout(ownership: Ownership, settings: ResultSettings): boolean {
+  return ownership === 'started' && settings.onTimeout === 'cancel'
 }
 
 export function decideResult(ending: Ending, settings: ResultSettings): StepResult {
@@ -56,13 +60,14 @@ function lastStatus(ending: Ending): string {
 }
 
 function aborted(ending: Ending, settings: ResultSettings): StepResult {
-  const owned = ending.origin === 'started'
+  const owned = ending.ownership === 'started'
   const note =
     ending.cancel?.words ??
     (owned && !settings.cancelOnJobCancel
       ? 'cancel-on-job-cancel is false: the build was left running'
       : 'this step did not start it, so it was left running')
   return {
+    conclusion: 'cancelled',
     passed: false,
     message: `The workflow run was cancelled while waiting for execution ${ending.executionId} (last status ${lastStatus(ending)}); ${note}.`,
     warning: false,
@@ -77,7 +82,7 @@ function timedOut(ending: Ending, settings: ResultSettings): StepResult {
   let note: string
   if (settings.onTimeout === 'leave') {
     note = `it was left running (on-timeout: leave); follow it with execution-id: ${ending.executionId}`
-  } else if (ending.origin !== 'started') {
+  } else if (ending.ownership !== 'started') {
     note = 'this step did not start it, so it was left running'
   } else {
     note = ending.cancel?.words ?? 'no cancel was requested'
@@ -86,6 +91,7 @@ function timedOut(ending: Ending, settings: ResultSettings): StepResult {
     ? `Polling execution ${ending.executionId} failed (${ending.error?.message ?? 'unknown error'}), so its end is unknown (last status ${lastStatus(ending)}); as after a time-out, ${note}.`
     : `Timed out after ${formatDuration(settings.timeoutMs)} waiting for execution ${ending.executionId} (last status ${lastStatus(ending)}); ${note}.`
   return {
+    conclusion: failed ? 'polling-failed' : 'timed-out',
     passed: false,
     message: what,
     warning: false,
@@ -99,14 +105,21 @@ function ended(ending: Ending, settings: ResultSettings): StepResult {
   const image = `Image: ${execution.imageId ?? 'none reported'}`
   const reason = failureReason(execution)
   const detail = `Execution ${ending.executionId} ended with ${execution.status} after ${formatDuration(ending.durationMs)}${execution.message ? ` (message: "${execution.message}")` : ''}${reason ? ` (error: ${reason})` : ''}`
-  const result = { passed: false, warning: false, done: true }
+  const result = { conclusion: 'failed' as Conclusion, passed: false, warning: false, done: true }
   switch (classify(execution.status)) {
     case 'success':
-      return { ...result, passed: true, message: `${detail}. ${image}` }
+      // A deploy must never run with an empty image ID.
+      return execution.imageId
+        ? { ...result, conclusion: 'succeeded', passed: true, message: `${detail}. ${image}` }
+        : {
+            ...result,
+            message: `${detail}, but the service returned no image ID, so there is no image to hand on.`
+          }
     case 'partial':
       return settings.allowPartialSuccess
         ? {
             ...result,
+            conclusion: 'succeeded',
             passed: true,
             warning: true,
             message: `${detail}. allow-partial-success is true, so the step passes. ${image}`

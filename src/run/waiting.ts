@@ -6,7 +6,7 @@ import { readHistory } from './history.js'
 
 export async function waitPhase(
   run: Run,
-  { executionId }: Chosen,
+  { executionId, visibleFrom }: Chosen,
   pipelineId: string | undefined
 ): Promise<WaitResult> {
   const { settings, ecs, clock, log, outputs, cancellation, startedAt, deadline } = run
@@ -23,6 +23,7 @@ export async function waitPhase(
       log,
       deadline,
       startedAt,
+      visibleFrom,
       schedule: { minMs: settings.pollIntervalMs, maxMs: settings.maxPollIntervalMs, expectedEnd },
       signal: cancellation.signal,
       onPoll: (execution) => outputs.progress(execution, clock.now() - startedAt)

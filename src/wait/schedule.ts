@@ -25,6 +25,8 @@
  * - Jitter on every delay, after the clamp, so runs started together spread out
  *   and stay spread; never below the minimum, never above the maximum.
  */
+import { decorrelatedJitter } from '../api/backoff.js'
+
 export interface ScheduleOptions {
   minMs: number
   maxMs: number
@@ -45,8 +47,10 @@ export interface PollState {
   throttled: boolean
   /** Ms since the execution started. */
   elapsedMs?: number
-  /** What throttling taught: no delay shorter than this; halves each unthrottled poll. */
+  /** What throttling taught: no delay shorter than this; halves with every BACKOFF_HALF_LIFE_MS of quiet. */
   backoffMs?: number
+  /** The service asked for no next try sooner than this (x-acs-retry-after). */
+  retryAfterMs?: number
 }
 
 export const DEFAULT_FACTOR = 1.5
@@ -80,8 +84,7 @@ export function nextPollDelay(
     delay = minMs * (1 + CLOSING_RETRY_SPREAD * random())
   } else if (state.throttled) {
     // Decorrelated jitter: between the last delay (never faster) and three times it.
-    const previous = Math.max(state.previousDelayMs ?? minMs, 2 * minMs)
-    delay = Math.max(delay, previous + 2 * previous * random())
+    delay = Math.max(delay, decorrelatedJitter(state.previousDelayMs, 2 * minMs, random))
     if (delay >= maxMs * CEILING_SPREAD) return spreadBelow(options, random)
   } else if (state.backoffMs && !isFinalPhase(state.status)) {
     // Spend the shared quota where the end can come: the last phases are not held back.

@@ -9,6 +9,8 @@ import type { Log } from '../log.js'
 import { formatDuration } from '../inputs/duration.js'
 import type { EcsClient, Execution } from '../ecs/client.js'
 import { ApiError, toApiError } from '../api/errors.js'
+import { DEADLINE } from '../net/errors.js'
+import { MIN_EXCHANGE_MS } from '../net/exchange.js'
 import {
   nextBackoff,
   nextPollDelay,
@@ -21,10 +23,10 @@ import { isKnown, isTerminal } from '../ecs/status.js'
 
 export interface TimelineEntry {
   status: string
-  /** When this status was first seen. */
+  /** When this status was first seen, by the wall clock (for people to read). */
   since: number
-  /** When the next status was first seen, or the wait ended. */
-  until: number
+  /** How long it lasted: until the next status was first seen, or the wait ended. */
+  durationMs: number
 }
 
 export interface WaitOptions {
@@ -32,10 +34,12 @@ export interface WaitOptions {
   executionId: string
   clock: Clock
   log: Log
-  /** Epoch ms: the wait ends here, after one last poll. */
+  /** On the monotonic clock: the wait ends here; its last poll comes just before. */
   deadline: number
-  /** Epoch ms the wait (or the execution) started; elapsed times count from it. */
+  /** On the monotonic clock: when the step began; elapsed times count from it. */
   startedAt: number
+  /** On the monotonic clock: since when the execution should be listed (this step's start answered, or the wait began). */
+  visibleFrom: number
   schedule: ScheduleOptions
   signal?: AbortSignal
   random?: () => number
@@ -65,21 +69,32 @@ export interface WaitResult {
 }
 
 export const DEFAULT_VISIBILITY_GRACE_MS = 60_000
+/** The last poll comes this long before the deadline, so that its exchange is sent, and ends, within it. */
+export const FINAL_POLL_MS = MIN_EXCHANGE_MS + 500
 const OPERATION = 'DescribeImagePipelineExecutions'
 
 export async function waitForExecution(options: WaitOptions): Promise<WaitResult> {
-  const { clock, log, deadline, signal } = options
+  const { clock, log, signal } = options
+  const lastPoll = options.deadline - FINAL_POLL_MS
   const random = options.random ?? Math.random
   const wait = new Wait(options)
   for (;;) {
     if (signal?.aborted) return wait.finish('aborted')
     const polled = await wait.poll()
     if (polled === true) return wait.finish('ended')
-    if (polled instanceof ApiError) return wait.finish('failed', polled)
+    // A poll that a cancelled run or the deadline cut short says nothing of the build.
+    if (signal?.aborted) return wait.finish('aborted')
+    if (polled instanceof ApiError)
+      return polled.code === DEADLINE ? wait.finish('timed_out') : wait.finish('failed', polled)
     const now = clock.now()
-    if (now >= deadline) return wait.finish('timed_out')
+    if (now >= lastPoll) return wait.finish('timed_out')
     const state = wait.state
-    const delay = untilDeadline(nextPollDelay(state, options.schedule, random), now, deadline)
+    // Never sooner than the service asked (x-acs-retry-after).
+    const scheduled = Math.max(
+      nextPollDelay(state, options.schedule, random),
+      state.retryAfterMs ?? 0
+    )
+    const delay = untilDeadline(scheduled, now, lastPoll)
     wait.slowedBy(delay)
     state.previousDelayMs = delay
     state.backoffMs = nextBackoff(state, delay, options.schedule.minMs)
@@ -97,6 +112,8 @@ class Wait {
   private readonly warned = new Set<string>()
   private readonly grace: number
   private last?: Execution
+  /** When the current timeline entry began, on the monotonic clock. */
+  private entryStartedAt = 0
   private polls = 0
   private failedPolls = 0
   private throttledPolls = 0
@@ -111,6 +128,7 @@ class Wait {
   async poll(): Promise<boolean | ApiError> {
     const { api, executionId } = this.options
     this.state.throttled = false
+    this.state.retryAfterMs = undefined
     this.polls++
     try {
       const execution = await api.getExecution({ executionId })
@@ -125,6 +143,7 @@ class Wait {
       if (!error.transient) return error
       this.failedPolls++
       this.state.throttled = error.throttled
+      this.state.retryAfterMs = error.retryAfterMs
       if (error.throttled) this.throttledPolls++
       this.options.log.debug(
         `poll ${this.polls} failed with ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${this.failedPolls} at the next poll`
@@ -146,7 +165,7 @@ class Wait {
       this.options.log.notice(
         `The API throttled ${this.throttledPolls} of ${this.polls} polls (the account's rate quota is shared with other runs, the console and other tools); waiting it out slowed this step by about ${formatDuration(this.throttleDelayMs)}.`
       )
-    if (this.timeline.length) this.timeline[this.timeline.length - 1].until = at
+    this.closeEntry(at)
     this.options.log.debug(`wait ${end} after ${this.polls} poll(s), ${this.failedPolls} retried`)
     return {
       end,
@@ -162,8 +181,8 @@ class Wait {
 
   /** Right after a start the execution may not be listed yet: a normal, short-lived state (docs/api-notes.md). */
   private notVisible(): void {
-    const { clock, executionId, startedAt, log } = this.options
-    const waited = clock.now() - startedAt
+    const { clock, executionId, visibleFrom, log } = this.options
+    const waited = clock.now() - visibleFrom
     if (waited > this.grace) {
       throw new ApiError({
         operation: OPERATION,
@@ -190,15 +209,25 @@ class Wait {
     this.last = execution
     this.options.onPoll?.(execution)
     this.state.status = execution.status
-    // Since the execution's own start when the service says (an attached build began earlier).
+    // Since the execution's own start when the service says (an attached build began
+    // earlier): its time against the wall clock, else this step's own time.
     const created = Date.parse(execution.creationTime ?? '')
-    this.state.elapsedMs = now - (Number.isFinite(created) && created <= now ? created : startedAt)
+    const wall = clock.wall()
+    this.state.elapsedMs =
+      Number.isFinite(created) && created <= wall ? wall - created : now - startedAt
+  }
+
+  /** The current timeline entry lasted until `at` (monotonic). */
+  private closeEntry(at: number): void {
+    const last = this.timeline[this.timeline.length - 1]
+    if (last) last.durationMs = at - this.entryStartedAt
   }
 
   private changed(execution: Execution, now: number): void {
-    const { executionId, startedAt, log } = this.options
-    if (this.timeline.length) this.timeline[this.timeline.length - 1].until = now
-    this.timeline.push({ status: execution.status, since: now, until: now })
+    const { executionId, startedAt, log, clock } = this.options
+    this.closeEntry(now)
+    this.entryStartedAt = now
+    this.timeline.push({ status: execution.status, since: clock.wall(), durationMs: 0 })
     this.state.unchangedPolls = 0
     log.info(
       `[${formatDuration(now - startedAt)}] ${execution.status}${execution.message ? `: ${execution.message}` : ''}`

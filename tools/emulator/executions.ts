@@ -4,6 +4,7 @@
  * A cancel moves it to CANCELLING, then CANCELLED.
  */
 import { randomBytes } from 'node:crypto'
+import { TERMINAL_STATUSES } from '../../src/ecs/status.js'
 
 export interface TimelineStep {
   status: string
@@ -113,23 +114,8 @@ export class EmulatedExecution {
   }
 }
 
-export const TERMINAL = new Set([
-  'SUCCESS',
-  'PARTITION_SUCCESS',
-  'FAILED',
-  'TEST_FAILED',
-  'CANCELLED'
-])
-export const KNOWN_STATUSES = new Set([
-  'PREPARING',
-  'REPAIRING',
-  'BUILDING',
-  'TESTING',
-  'DISTRIBUTING',
-  'RELEASING',
-  'CANCELLING',
-  ...TERMINAL
-])
+/** The statuses an execution ends in: the action's own list (src/ecs/status.ts), one source for both. */
+export const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES)
 
 function defaultMessage(end: EndStatus): string {
   switch (end) {

@@ -1,9 +1,12 @@
 /**
- * A stand-in for the ECS instance metadata service, in its hardened mode only:
- * a session token first (`PUT /latest/api/token`), then the RAM role's
- * short-lived credentials (`GET /latest/meta-data/ram/security-credentials/<role>`
- * with the token). Credentials it issues are registered with the ECS emulator,
- * which then accepts them until they expire.
+ * A stand-in for the ECS instance metadata service, in both its modes:
+ * hardened (a session token first, `PUT /latest/api/token`, then requests
+ * with `X-aliyun-ecs-metadata-token`) and plain (the same GETs without a
+ * token), or hardened only. It lists the attached role at
+ * `/latest/meta-data/ram/security-credentials/` and serves its credentials at
+ * `…/<role>`: the same keys on every request until they are rotated (half
+ * way through their life), as the service does. Credentials it issues are
+ * registered with the ECS emulator, which accepts them until they expire.
  */
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -15,8 +18,12 @@ export interface MetadataOptions {
   roleName?: string
   /** Lifetime of the credentials it issues. */
   lifetimeMs?: number
-  /** Refuse every session token (a service that does not serve this runner). */
-  refuseTokens?: boolean
+  /** Refuse every session token with this HTTP status (a network that blocks the PUT). */
+  refuseTokens?: number
+  /** Never answer a token request (a PUT that a firewall drops). */
+  ignoreTokens?: boolean
+  /** Hardened mode only: a request without a session token is refused (401). */
+  hardenedOnly?: boolean
 }
 
 export interface MetadataRequest {
@@ -33,6 +40,7 @@ export class MetadataEmulator {
   readonly issued: string[] = []
   private server?: Server
   private readonly tokens = new Map<string, number>()
+  private current?: { body: Record<string, string>; rotateAt: number }
 
   constructor(
     private readonly ecs: EcsEmulator,
@@ -79,18 +87,34 @@ export class MetadataEmulator {
     if (request.method === 'PUT' && path === '/latest/api/token')
       return this.issueToken(request, send)
     if (request.method === 'GET' && path.startsWith(CREDENTIALS_PATH)) {
-      // Hardened mode: no valid session token, no answer.
-      const expires = token ? this.tokens.get(token) : undefined
-      if (!expires || expires < Date.now()) return send(401, 'Unauthorized')
+      if (!this.admits(token)) return send(401, 'Unauthorized')
       const role = path.slice(CREDENTIALS_PATH.length)
+      if (role === '') return send(200, this.roleName)
       if (role !== this.roleName) return send(404, 'Not Found')
-      return send(200, JSON.stringify(this.issueCredentials()))
+      return send(200, JSON.stringify(this.credentials()))
     }
     send(404, 'Not Found')
   }
 
+  /** A valid session token, or none where plain mode is served; a wrong token never. */
+  private admits(token: string | undefined): boolean {
+    if (token === undefined) return !this.options.hardenedOnly
+    const expires = this.tokens.get(token)
+    return expires !== undefined && expires >= Date.now()
+  }
+
+  /** The same keys until half their life is over, then new ones. */
+  private credentials(): Record<string, string> {
+    if (!this.current || Date.now() >= this.current.rotateAt) {
+      const lifetime = this.options.lifetimeMs ?? 3_600_000
+      this.current = { body: this.issueCredentials(), rotateAt: Date.now() + lifetime / 2 }
+    }
+    return this.current.body
+  }
+
   private issueToken(request: IncomingMessage, send: (status: number, body: string) => void): void {
-    if (this.options.refuseTokens) return send(403, 'Forbidden')
+    if (this.options.ignoreTokens) return
+    if (this.options.refuseTokens) return send(this.options.refuseTokens, 'Forbidden')
     const ttl = Number(request.headers['x-aliyun-ecs-metadata-token-ttl-seconds'])
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 21_600) return send(400, 'Bad Request')
     const token = randomBytes(24).toString('base64url')
