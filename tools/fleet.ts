@@ -1,10 +1,14 @@
 /**
- * A fleet of builds started by one push, all polling one account whose rate
- * quota they share: the real wait loop and schedule (src/wait/), N waits on one
- * virtual clock, and a token bucket for DescribeImagePipelineExecutions that
- * throttles as the service does. Printed by `npm run bench`, never asserted.
+ * A fleet of builds started by one push, all on one account whose rate quotas
+ * they share: each run starts its build with the action's own start policy
+ * (src/run/start.ts, throttled by a StartImagePipelineExecution quota), reads
+ * history once and polls with the real wait loop (src/wait/), both drawing on
+ * one DescribeImagePipelineExecutions quota; N runs on one virtual clock.
+ * Printed by `npm run bench`, never asserted.
  */
 import { ApiError } from '../src/api/errors.js'
+import { withRetry } from '../src/api/retry.js'
+import { startPolicy } from '../src/run/start.js'
 import type { Clock } from '../src/clock.js'
 import type { Execution } from '../src/ecs/client.js'
 import { silentLog } from '../src/log.js'
@@ -76,6 +80,8 @@ class TokenBucket {
 }
 
 interface FleetBuild extends Build {
+  /** When the push started the run; and when its build started, once it did. */
+  pushedAt: number
   startAt: number
 }
 
@@ -90,7 +96,8 @@ function fleetBuild(random: () => number): FleetBuild {
     { status: 'DISTRIBUTING', from: total - releasing - 2 * MINUTE },
     { status: 'RELEASING', from: total - releasing }
   ]
-  return { startAt: random() * 10 * SECOND, phases, end: total, endStatus: 'SUCCESS' }
+  const pushedAt = random() * 10 * SECOND
+  return { pushedAt, startAt: pushedAt, phases, end: total, endStatus: 'SUCCESS' }
 }
 
 export interface FleetOptions {
@@ -98,12 +105,16 @@ export interface FleetOptions {
   jitter: boolean
   /** The quota: DescribeImagePipelineExecutions calls a second, account-wide. */
   perSecond: number
+  /** The quota of StartImagePipelineExecution calls a second, account-wide. */
+  startsPerSecond: number
   /** How many fleets of `n` to run, each from its own seed; their builds' lags are pooled. */
   fleets: number
 }
 
 export interface FleetResult extends FleetOptions {
   n: number
+  /** Runs that could not start their build, and waits that did not see it end. */
+  startFailures: number
   failures: number
   /** Calls per build, throttled ones included. */
   callsPerBuild: number
@@ -116,6 +127,7 @@ export interface FleetResult extends FleetOptions {
 }
 
 interface OneFleet {
+  startFailures: number
   failures: number
   calls: number
   throttled: number
@@ -139,6 +151,7 @@ export async function simulateFleet(
   return {
     n,
     ...options,
+    startFailures: runs.reduce((sum, r) => sum + r.startFailures, 0),
     failures: runs.reduce((sum, r) => sum + r.failures, 0),
     callsPerBuild: calls / (n * options.fleets),
     throttledShare: runs.reduce((sum, r) => sum + r.throttled, 0) / calls,
@@ -152,9 +165,9 @@ export async function simulateFleet(
   }
 }
 
-function throttling(): ApiError {
+function throttling(operation = 'DescribeImagePipelineExecutions'): ApiError {
   return new ApiError({
-    operation: 'DescribeImagePipelineExecutions',
+    operation,
     code: 'Throttling.User',
     message: 'Request was denied due to user flow control.',
     transient: true,
@@ -162,41 +175,87 @@ function throttling(): ApiError {
   })
 }
 
-/** One fleet: `n` builds started within 10 s, one token bucket, one virtual clock. */
+const POLL = { pollIntervalMs: 10 * SECOND, maxPollIntervalMs: 60 * SECOND }
+
+/** One fleet: `n` runs pushed within 10 s, two quotas, one virtual clock. */
 async function oneFleet(
   n: number,
   k: number,
-  { jitter, perSecond }: FleetOptions,
+  { jitter, perSecond, startsPerSecond }: FleetOptions,
   seeded: (seed: number) => () => number
 ): Promise<OneFleet> {
   const random = seeded(1000 + n + 7919 * k)
   const clock = new FleetClock()
-  const bucket = new TokenBucket(perSecond, 5)
+  const describe = new TokenBucket(perSecond, 5)
+  const starts = new TokenBucket(startsPerSecond, startsPerSecond)
   const builds = Array.from({ length: n }, () => fleetBuild(random))
-  const lags: number[] = []
-  let failures = 0
-  const waits = builds.map(async (build, index) => {
-    await clock.sleep(build.startAt)
+  const fleet: OneFleet = { startFailures: 0, failures: 0, calls: 0, throttled: 0, lags: [] }
+  const runs = builds.map(async (build, index) => {
+    await clock.sleep(build.pushedAt)
+    const own = jitter ? seeded(index + 1 + 100_003 * k) : () => 0.5
+    const deadline = build.pushedAt + 60 * MINUTE
+    const started = await startBuild(clock, starts, own, deadline)
+    if (started === undefined) return void fleet.startFailures++
+    build.startAt = started
+    await readHistory(clock, describe, own)
     const result = await waitForExecution({
       api: {
         getExecution: async ({ executionId }): Promise<Execution> => {
-          if (!bucket.take(clock.now())) throw throttling()
+          if (!describe.take(clock.now())) throw throttling()
           return { executionId, status: statusAt(build, clock.now() - build.startAt), tags: [] }
         }
       },
       executionId: `exec-${index}`,
       clock,
       log: silentLog,
-      deadline: build.startAt + 60 * MINUTE + FINAL_POLL_MS,
+      deadline: deadline + FINAL_POLL_MS,
       startedAt: build.startAt,
       visibleFrom: build.startAt,
-      schedule: { minMs: 10 * SECOND, maxMs: 60 * SECOND },
-      random: jitter ? seeded(index + 1 + 100_003 * k) : () => 0.5
+      schedule: { minMs: POLL.pollIntervalMs, maxMs: POLL.maxPollIntervalMs },
+      random: own
     })
-    if (result.end !== 'ended') failures++
-    else lags.push((clock.now() - build.startAt - build.end) / SECOND)
+    if (result.end !== 'ended') fleet.failures++
+    else fleet.lags.push((clock.now() - build.startAt - build.end) / SECOND)
   })
   await clock.drain()
-  await Promise.all(waits)
-  return { failures, calls: bucket.calls, throttled: bucket.throttled, lags }
+  await Promise.all(runs)
+  fleet.calls = describe.calls
+  fleet.throttled = describe.throttled
+  return fleet
+}
+
+/** The start, with the action's start policy; when it began, or undefined when it never did. */
+async function startBuild(
+  clock: FleetClock,
+  starts: TokenBucket,
+  random: () => number,
+  deadline: number
+): Promise<number | undefined> {
+  try {
+    await withRetry(
+      'StartImagePipelineExecution',
+      async () => {
+        if (!starts.take(clock.now())) throw throttling('StartImagePipelineExecution')
+      },
+      { clock, log: silentLog, deadline, random, ...startPolicy(POLL) }
+    )
+    return clock.now()
+  } catch {
+    return undefined
+  }
+}
+
+/** History: one listing call, best-effort within 10 s, as the action reads it. */
+async function readHistory(
+  clock: FleetClock,
+  describe: TokenBucket,
+  random: () => number
+): Promise<void> {
+  await withRetry(
+    'DescribeImagePipelineExecutions',
+    async () => {
+      if (!describe.take(clock.now())) throw throttling()
+    },
+    { clock, log: silentLog, deadline: clock.now() + 10 * SECOND, random }
+  ).catch(() => undefined)
 }

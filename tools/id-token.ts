@@ -31,7 +31,15 @@ export class IdTokenServer {
   private server?: Server
   private port = 0
 
-  constructor(readonly options: { ttlMs?: number; subject?: string; now?: () => number } = {}) {}
+  constructor(
+    readonly options: {
+      ttlMs?: number
+      subject?: string
+      now?: () => number
+      /** Never answer (a token service that stalls). */
+      hang?: boolean
+    } = {}
+  ) {}
 
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
@@ -39,6 +47,7 @@ export class IdTokenServer {
       const authorized = request.headers.authorization === `Bearer ${this.bearer}`
       const audience = url.searchParams.get('audience') ?? undefined
       this.requests.push({ at: Date.now(), audience, authorized })
+      if (this.options.hang) return
       if (!authorized) {
         response
           .writeHead(401, { 'content-type': 'application/json' })

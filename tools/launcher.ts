@@ -5,7 +5,15 @@
  * STATE_* from the main step, and a cancelled run as SIGINT then SIGTERM 7.5 s later.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -37,6 +45,12 @@ export interface LaunchOptions {
   node?: string
   /** Record every outgoing connection the step makes (tools/connection-log.cjs). */
   connectionLog?: string
+  /** The runner's wall clock jumps by `jumpMs` after `afterMs` (tools/clock-jump.cjs); 0: off from the start. */
+  clockJump?: { jumpMs: number; afterMs: number }
+  /** Write the step's peak resident set size, in KiB, to this file (tools/max-rss.cjs). */
+  maxRssFile?: string
+  /** Runner files that cannot be written: each is made a directory. */
+  unwritable?: Array<'GITHUB_OUTPUT' | 'GITHUB_STATE' | 'GITHUB_STEP_SUMMARY'>
   /** Kill the step if it runs longer than this. */
   timeoutMs?: number
 }
@@ -126,10 +140,22 @@ function runEnv(dir: string, options: LaunchOptions): Record<string, string> {
     RUNNER_OS: 'Linux',
     ...options.env
   }
+  const preloads: string[] = []
   if (options.connectionLog) {
-    env.NODE_OPTIONS = `--require ${join(ROOT, 'tools', 'connection-log.cjs')}`
+    preloads.push('connection-log.cjs')
     env.CONNECTION_LOG = options.connectionLog
   }
+  if (options.clockJump) {
+    preloads.push('clock-jump.cjs')
+    env.CLOCK_JUMP_MS = String(options.clockJump.jumpMs)
+    env.CLOCK_JUMP_AFTER_MS = String(options.clockJump.afterMs)
+  }
+  if (options.maxRssFile) {
+    preloads.push('max-rss.cjs')
+    env.MAX_RSS_FILE = options.maxRssFile
+  }
+  if (preloads.length)
+    env.NODE_OPTIONS = preloads.map((file) => `--require ${join(ROOT, 'tools', file)}`).join(' ')
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
@@ -150,7 +176,10 @@ async function runStep(
     GITHUB_ENV: join(dir, 'env'),
     GITHUB_PATH: join(dir, 'path')
   }
-  for (const file of Object.values(files)) writeFileSync(file, '')
+  for (const [name, file] of Object.entries(files)) {
+    if (options.unwritable?.includes(name as 'GITHUB_OUTPUT')) mkdirSync(file, { recursive: true })
+    else if (!existsSync(file) || !statSync(file).isDirectory()) writeFileSync(file, '')
+  }
   const child = spawn(options.node ?? process.execPath, [join(ROOT, entry)], {
     env: { ...env, ...files },
     cwd: dir,
@@ -189,12 +218,17 @@ async function runStep(
     signal,
     stdout,
     stderr,
-    outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
-    state: parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')),
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    outputs: parseFileCommands(readIfFile(files.GITHUB_OUTPUT)),
+    state: parseFileCommands(readIfFile(files.GITHUB_STATE)),
+    summary: readIfFile(files.GITHUB_STEP_SUMMARY),
     commands: parseCommands(stdout),
     cancelledAt
   }
+}
+
+/** A runner file's text; nothing when it is a directory (made unwritable on purpose). */
+function readIfFile(path: string): string {
+  return statSync(path).isDirectory() ? '' : readFileSync(path, 'utf8')
 }
 
 export async function launch(options: LaunchOptions): Promise<LaunchResult> {

@@ -87,6 +87,31 @@ describe('README', () => {
     expect([...table('Outputs').keys()].sort()).toEqual(Object.keys(action.outputs).sort())
   })
 
+  test('no example puts an expression into a script: outputs reach run: through env: only', () => {
+    const docs = readdirSync(join(ROOT, 'docs'))
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => readFileSync(join(ROOT, 'docs', file), 'utf8'))
+    const workflows = readdirSync(join(ROOT, '.github', 'workflows')).map((file) =>
+      readFileSync(join(ROOT, '.github', 'workflows', file), 'utf8')
+    )
+    const blocks = [readme, ...docs].flatMap((text) =>
+      [...text.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1])
+    )
+    const scripts: string[] = []
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit)
+      else if (node && typeof node === 'object') {
+        const record = node as Record<string, unknown>
+        if (typeof record.run === 'string') scripts.push(record.run)
+        Object.values(record).forEach(visit)
+      }
+    }
+    for (const text of [...blocks, ...workflows]) visit(parse(text))
+    expect(scripts.length).toBeGreaterThan(5)
+    for (const script of scripts)
+      expect([script, /\$\{\{\s*(steps|needs)\./.test(script)]).toEqual([script, false])
+  })
+
   test('gives the install and test commands that .ci/run runs', () => {
     expect(readme).toContain('npm ci && npm run demo')
     expect(readme).toMatch(/^npm test /m)

@@ -260,6 +260,55 @@ describe('if-running', () => {
     expect(summaries[0]).toContain('(attached)')
   })
 
+  test('wait: the grace for our new build counts from our start, not the step: a long wait does not cancel it', async () => {
+    const { failure, outputs, ecs } = await step({ 'if-running': 'wait' }, (world) => {
+      busy(world)
+      // The other build runs for about five minutes of polls.
+      world.ecs.polls.set('exec-other', [
+        ...Array.from({ length: 30 }, () => execution('exec-other', 'BUILDING')),
+        execution('exec-other', 'SUCCESS', { imageId: 'm-theirs' })
+      ])
+      // Ours is not listed for its first few polls, as happens right after a start.
+      world.ecs.polls.set('exec-new', [
+        undefined,
+        undefined,
+        execution('exec-new', 'BUILDING'),
+        execution('exec-new', 'SUCCESS', { imageId: 'm-ours' })
+      ])
+    })
+    expect(failure).toBeUndefined()
+    expect(outputs['image-id']).toBe('m-ours')
+    expect(ecs.count('cancel')).toBe(0)
+  })
+
+  test('attach never adopts an execution of another pipeline, whatever the listing says', async () => {
+    const { failure, outputs, ecs } = await step({ 'if-running': 'attach' }, (world) => {
+      busy(world)
+      world.ecs.listings = [[execution('exec-foreign', 'BUILDING', { pipelineId: 'ip-other' })]]
+    })
+    expect(failure).toMatch(/Pipeline ip-1 already has a running execution/)
+    expect(outputs['execution-id']).toBeUndefined()
+    expect(ecs.calls.some((call) => JSON.stringify(call.params).includes('exec-foreign'))).toBe(
+      false
+    )
+  })
+
+  test('a given client-token answered with an older build: not ours, and if-running: fail says so', async () => {
+    const { failure, state, ecs } = await step({ 'client-token': 'release-1' }, (world) => {
+      const creation = new Date(world.clock.wall() - 3_600_000).toISOString()
+      world.ecs.starts = ['exec-old']
+      world.ecs.serverTime = () => world.clock.wall()
+      world.ecs.polls.set('exec-old', [
+        execution('exec-old', 'BUILDING', { creationTime: creation })
+      ])
+    })
+    expect(failure).toMatch(
+      /answered with execution exec-old \(BUILDING\), created at .* before this step's first start request: its ClientToken was used before/
+    )
+    expect(state.guard).toBeUndefined()
+    expect(ecs.count('cancel')).toBe(0)
+  })
+
   test('wait: waits for it to end, then starts its own build', async () => {
     const { failure, outputs, ecs } = await step({ 'if-running': 'wait' }, busy)
     expect(failure).toBeUndefined()

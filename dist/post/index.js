@@ -3990,9 +3990,16 @@ function send(request, agent, proxy, limitMs, signal) {
 function proxyRefused(proxy, status) {
     return new TransportError({ kind: 'proxy', code: `HTTP${status}`, reached: false, proxy, proxyStatus: status }, `the proxy ${proxy ?? ''} refused to connect to the host (HTTP ${status})`);
 }
-/** The body's bytes, refused once they pass the cap. */
+/**
+ * The body's bytes, refused once they pass the cap. When the length is known
+ * the bytes go straight into one buffer of that size: no second copy of a
+ * large answer.
+ */
 function readBody(incoming) {
     return new Promise((resolve, reject) => {
+        const length = Number(incoming.headers['content-length']);
+        const known = Number.isSafeInteger(length) && length >= 0 && length <= MAX_RESPONSE_BYTES;
+        const whole = known ? Buffer.allocUnsafe(length) : undefined;
         const chunks = [];
         let size = 0;
         let settled = false;
@@ -4004,15 +4011,17 @@ function readBody(incoming) {
             incoming.destroy();
         };
         incoming.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > MAX_RESPONSE_BYTES)
-                fail(tooLarge());
+            if (size + chunk.length > (whole?.length ?? MAX_RESPONSE_BYTES))
+                return fail(tooLarge());
+            if (whole)
+                chunk.copy(whole, size);
             else
                 chunks.push(chunk);
+            size += chunk.length;
         });
         incoming.on('end', () => {
             settled = true;
-            resolve(Buffer.concat(chunks));
+            resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks));
         });
         incoming.on('aborted', () => fail(Object.assign(new Error('the answer was cut short'), { code: 'HPE_CUT_SHORT' })));
         incoming.on('error', fail);
@@ -4690,7 +4699,9 @@ class Attempts {
         const max = this.options.maxDelayMs ?? DEFAULT_RETRY_MAX_MS;
         let delay;
         if (error.throttled) {
-            delay = Math.min(max, decorrelatedJitter(this.previousThrottleMs, 2 * base, random));
+            const floor = this.options.throttleFloorMs ?? 2 * base;
+            const cap = Math.max(floor, this.options.throttleCapMs ?? max);
+            delay = Math.min(cap, decorrelatedJitter(this.previousThrottleMs, floor, random));
             this.previousThrottleMs = delay;
         }
         else

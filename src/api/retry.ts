@@ -29,6 +29,9 @@ export interface RetryOptions {
   /** First backoff step; doubles each attempt. */
   baseDelayMs?: number
   maxDelayMs?: number
+  /** After throttling: never sooner than this (default: twice the base), never later than this cap (default: maxDelayMs). */
+  throttleFloorMs?: number
+  throttleCapMs?: number
   /** Stop after this many failures that may have been processed (never counting throttling). */
   maxFailures?: number
   /** Stop after this many attempts, whatever failed (1: no retry; the wait loop retries at its next poll). */
@@ -140,7 +143,9 @@ class Attempts {
     const max = this.options.maxDelayMs ?? DEFAULT_RETRY_MAX_MS
     let delay: number
     if (error.throttled) {
-      delay = Math.min(max, decorrelatedJitter(this.previousThrottleMs, 2 * base, random))
+      const floor = this.options.throttleFloorMs ?? 2 * base
+      const cap = Math.max(floor, this.options.throttleCapMs ?? max)
+      delay = Math.min(cap, decorrelatedJitter(this.previousThrottleMs, floor, random))
       this.previousThrottleMs = delay
     } else delay = equalJitter(this.counted - 1, base, max, random)
     return Math.max(delay, error.retryAfterMs ?? 0)

@@ -183,9 +183,16 @@ function proxyRefused(proxy: string | undefined, status: number): TransportError
   )
 }
 
-/** The body's bytes, refused once they pass the cap. */
+/**
+ * The body's bytes, refused once they pass the cap. When the length is known
+ * the bytes go straight into one buffer of that size: no second copy of a
+ * large answer.
+ */
 function readBody(incoming: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const length = Number(incoming.headers['content-length'])
+    const known = Number.isSafeInteger(length) && length >= 0 && length <= MAX_RESPONSE_BYTES
+    const whole = known ? Buffer.allocUnsafe(length) : undefined
     const chunks: Buffer[] = []
     let size = 0
     let settled = false
@@ -196,13 +203,14 @@ function readBody(incoming: IncomingMessage): Promise<Buffer> {
       incoming.destroy()
     }
     incoming.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > MAX_RESPONSE_BYTES) fail(tooLarge())
+      if (size + chunk.length > (whole?.length ?? MAX_RESPONSE_BYTES)) return fail(tooLarge())
+      if (whole) chunk.copy(whole, size)
       else chunks.push(chunk)
+      size += chunk.length
     })
     incoming.on('end', () => {
       settled = true
-      resolve(Buffer.concat(chunks))
+      resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks))
     })
     incoming.on('aborted', () =>
       fail(Object.assign(new Error('the answer was cut short'), { code: 'HPE_CUT_SHORT' }))

@@ -8,13 +8,31 @@
  * run cancel the build; it stops one that cannot have.
  */
 import { ApiError } from '../api/errors.js'
+import type { RetryOptions } from '../api/retry.js'
 import type { Started } from '../ecs/client.js'
+import type { Settings } from '../inputs/settings.js'
 import { formatDuration } from '../inputs/duration.js'
 import { DEADLINE } from '../net/errors.js'
 import type { Run } from './context.js'
 
 export const START_MAX_FAILURES = 6
 const BUSY = 'InvalidImagePipeline.HasRunningExecution'
+
+/**
+ * How a start is retried: at most START_MAX_FAILURES failures that may have
+ * been processed; throttling (the account's quota) backed off as the wait loop
+ * backs off, within its intervals, until the deadline. tools/fleet.ts starts
+ * its simulated builds with this same policy.
+ */
+export function startPolicy(
+  intervals: Pick<Settings, 'pollIntervalMs' | 'maxPollIntervalMs'>
+): Pick<RetryOptions, 'maxFailures' | 'throttleFloorMs' | 'throttleCapMs'> {
+  return {
+    maxFailures: START_MAX_FAILURES,
+    throttleFloorMs: intervals.pollIntervalMs,
+    throttleCapMs: intervals.maxPollIntervalMs
+  }
+}
 
 /** The new execution, or undefined when the pipeline is busy. */
 export async function tryStart(
@@ -28,7 +46,7 @@ export async function tryStart(
       .with({
         signal: undefined,
         wake: cancellation.signal,
-        maxFailures: START_MAX_FAILURES,
+        ...startPolicy(settings),
         giveUp: (failures) =>
           cancellation.cancelled && failures.every((failure) => !failure.reached)
       })

@@ -27,7 +27,9 @@ export class EcsApi {
     private readonly now: () => number,
     private readonly defaultPlan: ExecutionPlan,
     /** Numbers as strings and absent fields as "null", as the live API sometimes does. */
-    public quirks: boolean
+    public quirks: boolean,
+    /** A service that ignores DescribeImagePipelines' Name filter and lists every pipeline. */
+    public ignoreNameFilter = false
   ) {}
 
   planNext(pipelineId: string, plan: ExecutionPlan): void {
@@ -188,7 +190,7 @@ export class EcsApi {
     const matching = this.pipelines.filter(
       (p) =>
         p.regionId === params.RegionId &&
-        (!params.Name || p.name === params.Name) &&
+        (!params.Name || this.ignoreNameFilter || p.name === params.Name) &&
         (!ids.length || ids.includes(p.id))
     )
     const page = this.page(matching, params)

@@ -28,7 +28,7 @@ export type FaultKind =
   | 'drip' // request applied, the answer sent a byte every delayMs
   | 'huge' // request applied, 200 with a body of 17 MiB
   | 'gzip' // request applied, the answer gzip-compressed (nobody asked for it)
-  | 'repeat-token' // request applied, the answer's NextToken is always the same
+  | 'repeat-token' // request applied, the answer's NextToken is always the same (after delayMs, if given)
   | 'code200' // 200 with an error body (Code, Message, RequestId), request not applied
   | 'busy' // 400 InvalidImagePipeline.HasRunningExecution, whatever runs: a service whose state lags
   | 'stale-listing' // a listing by pipeline shows every execution as BUILDING; a look-up by ID is true
@@ -179,6 +179,7 @@ export async function answerAfterApply(
       reply.send(200, staleListing(payload))
       return true
     case 'repeat-token':
+      if (injected.delayMs) await wait(injected.delayMs)
       reply.send(200, { ...payload, NextToken: 'the-same-token' })
       return true
     case 'truncated': {

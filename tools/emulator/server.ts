@@ -7,6 +7,7 @@
  * operations (./ecs-api.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { authenticate, type Caller, type Credential } from './auth.js'
 import { EcsApi, type PipelineRecord } from './ecs-api.js'
@@ -35,6 +36,10 @@ export interface EmulatorOptions {
   clockOffsetMs?: number
   /** StartImagePipelineExecution calls a second the account may make, for all runs together. */
   startQuota?: number
+  /** A service that ignores DescribeImagePipelines' Name filter and lists every pipeline. */
+  ignoreNameFilter?: boolean
+  /** Serve HTTPS with this certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string; cert: string }
 }
 
 export const TEST_ACCESS_KEY_ID = 'LTAI5tEmulatorTestKey'
@@ -59,13 +64,20 @@ export class EcsEmulator {
   private server?: Server
   private readonly timers = new Set<NodeJS.Timeout>()
   private port = 0
+  private readonly tls?: { key: string; cert: string }
 
   constructor(options: EmulatorOptions = {}) {
     this.regionId = options.regionId ?? 'cn-hangzhou'
     this.now = options.now ?? Date.now
     this.sts = options.sts
     this.clockOffsetMs = options.clockOffsetMs ?? 0
-    this.api = new EcsApi(this.now, options.defaultPlan ?? {}, options.quirks ?? false)
+    this.tls = options.tls
+    this.api = new EcsApi(
+      this.now,
+      options.defaultPlan ?? {},
+      options.quirks ?? false,
+      options.ignoreNameFilter ?? false
+    )
     if (options.startQuota) this.quota = new Quota(options.startQuota)
     const credentials = options.credentials ?? {
       [TEST_ACCESS_KEY_ID]: { secret: TEST_ACCESS_KEY_SECRET }
@@ -94,7 +106,9 @@ export class EcsEmulator {
   }
 
   async start(port = 0): Promise<string> {
-    this.server = createServer((request, response) => void this.handle(request, response))
+    const handler = (request: IncomingMessage, response: ServerResponse): void =>
+      void this.handle(request, response)
+    this.server = this.tls ? createHttpsServer(this.tls, handler) : createServer(handler)
     // Like Node's default. Under about 2 s Node's client never reuses a connection
     // (it keeps one only until a second before the server's advertised time-out),
     // so every request would open a new one, unlike against the live API.
@@ -114,9 +128,14 @@ export class EcsEmulator {
     this.server = undefined
   }
 
-  /** `http://127.0.0.1:PORT`, what the action's `endpoint` input takes. */
+  /** `http://127.0.0.1:PORT` (https with `tls`), what the action's `endpoint` input takes. */
   get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`
+  }
+
+  /** `127.0.0.1:PORT`. */
+  get host(): string {
+    return `127.0.0.1:${this.port}`
   }
 
   addPipeline(pipeline: PipelineRecord): void {
