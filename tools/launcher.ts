@@ -49,6 +49,8 @@ export interface LaunchOptions {
   clockJump?: { jumpMs: number; afterMs: number }
   /** Write the step's peak resident set size, in KiB, to this file (tools/max-rss.cjs). */
   maxRssFile?: string
+  /** Host names that resolve to these addresses in the step, as a hosts file would (tools/hosts.cjs). */
+  hosts?: Record<string, string>
   /** Runner files that cannot be written: each is made a directory. */
   unwritable?: Array<'GITHUB_OUTPUT' | 'GITHUB_STATE' | 'GITHUB_STEP_SUMMARY'>
   /** Kill the step if it runs longer than this. */
@@ -149,6 +151,12 @@ function runEnv(dir: string, options: LaunchOptions): Record<string, string> {
     preloads.push('clock-jump.cjs')
     env.CLOCK_JUMP_MS = String(options.clockJump.jumpMs)
     env.CLOCK_JUMP_AFTER_MS = String(options.clockJump.afterMs)
+  }
+  if (options.hosts) {
+    preloads.push('hosts.cjs')
+    env.HOSTS_MAP = Object.entries(options.hosts)
+      .map(([name, address]) => `${name}=${address}`)
+      .join(',')
   }
   if (options.maxRssFile) {
     preloads.push('max-rss.cjs')
