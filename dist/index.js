@@ -3580,8 +3580,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: runnerDependencies
-
 ;// CONCATENATED MODULE: ./src/net/errors.ts
 /**
  * What can go wrong with one HTTP exchange before there is an answer to read,
@@ -4587,8 +4585,8 @@ const USER_AGENT = 'ecs-image-builder-action/1';
 function connectEcs(settings, credentials, log, route) {
     return createEcsClient({
         regionId: settings.regionId,
-        endpoint: settings.endpoint.host,
-        protocol: settings.endpoint.protocol,
+        endpoint: settings.ecsEndpoint.host,
+        protocol: settings.ecsEndpoint.protocol,
         credential: credentials,
         route,
         log,
@@ -5518,7 +5516,7 @@ function proxyRoute(protocol, proxy, mask) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/context.ts
-const chosenSource = (settings, context) => settings.credentials.create(context);
+const chosenSource = (settings, context) => settings.credentialSource.create(context);
 /** A failure whose summary is already written: the message is the whole story. */
 class ReportedFailure extends Error {
     constructor(message) {
@@ -5537,7 +5535,7 @@ class ReportedFailure extends Error {
  */
 
 
-function cancelExecution(ecs, executionId, budgetMs) {
+function cancelBuild(ecs, executionId, budgetMs) {
     // Not inside the call that asked for it (a poll a cancelled run is ending): a budget of its own.
     return outsideScope(() => cancel(ecs, executionId, budgetMs));
 }
@@ -9069,8 +9067,8 @@ function parse(body) {
  * proof); `Action`, `Version`, `Format=JSON` and `Timestamp` in the query; the
  * five parameters in a form body, so the token never appears in a URL. Sent
  * through the one bounded exchange (net/exchange.ts), read by its shape
- * (api/answer.ts). __tests__/contract/sts.test.ts compares the request and the
- * host choice with the library's.
+ * (api/answer.ts). __tests__/contract/credentials-library.test.ts compares the
+ * request and the host choice with the library's.
  */
 
 
@@ -9497,7 +9495,7 @@ function retryToken(token, round) {
 /**
  * Every input's default, in one place. The runner passes action.yml's
  * defaults itself; these are what the code assumes when an input is empty
- * (a local run, a test), and __tests__/repo/defaults.test.ts ties each one to
+ * (a local run, a test), and __tests__/repo/docs.test.ts ties each one to
  * action.yml, so the two cannot drift.
  */
 
@@ -9687,7 +9685,7 @@ function getSettings(env = process.env, origin = runOrigin(env), nonce) {
         clientToken: checkClientToken(optional(Inputs.ClientToken) ?? deriveClientToken(origin, nonce)),
         clientTokenGiven: Boolean(optional(Inputs.ClientToken)),
         ...endpointInputs(regionId, env),
-        credentials: chooseCredentials(credentialInputs, env, origin),
+        credentialSource: chooseCredentials(credentialInputs, env, origin),
         origin,
         history: parseBoolean(Inputs.PollHistory, input(Inputs.PollHistory), true)
     };
@@ -9695,7 +9693,7 @@ function getSettings(env = process.env, origin = runOrigin(env), nonce) {
 /** Where the services are: ECS, STS and the metadata service. */
 function endpointInputs(regionId, env) {
     return {
-        endpoint: parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)),
+        ecsEndpoint: parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)),
         stsEndpoint: parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? defaultStsHost(env)),
         metadataEndpoint: parseMetadataEndpoint(Inputs.MetadataEndpoint, optional(Inputs.MetadataEndpoint) ?? METADATA_HOST)
     };
@@ -9741,7 +9739,7 @@ function waitInputs() {
     const choice = (name, choices) => parseChoice(name, input(name), choices, choices[0]);
     const flag = (name, fallback) => parseBoolean(name, input(name), fallback);
     return {
-        wait: flag(Inputs.Wait, true),
+        waitForEnd: flag(Inputs.Wait, true),
         timeoutMs,
         pollIntervalMs,
         maxPollIntervalMs,
@@ -9799,8 +9797,8 @@ class PostStepState {
 
 ;// CONCATENATED MODULE: ./src/run/cancellation.ts
 /**
- * How long a cancel's retries may go on when the run is being cancelled: with
- * one exchange's floor (3 s, api/exchange.ts), the step ends within 5 s of the
+ * How long a cancel's retries may go on when the run is being cancelled: no
+ * exchange outlives it (net/exchange.ts), so the step ends within 5 s of the
  * signal (the runner sends SIGTERM 7.5 s after SIGINT).
  */
 const CANCEL_ON_SIGNAL_BUDGET_MS = 2_000;
@@ -9970,13 +9968,13 @@ async function startedBefore({ ecs, clock, log, settings }, started, firstStartW
     };
 }
 /** The pipeline's running execution (the newest, if several), when a start found it busy. */
-async function otherRunning(run, pipelineId) {
+async function otherRunning(step, pipelineId) {
     // Every known running status, all pages (an empty Status filter may not list
     // every status: docs/api-notes.md); then one unfiltered page, for a running
     // status this action does not know yet.
-    let found = await newestRunning(run, pipelineId, RUNNING_STATUSES);
+    let found = await newestRunning(step, pipelineId, RUNNING_STATUSES);
     if (!found.execution && !found.broken)
-        found = await newestRunning(run, pipelineId, undefined, 1);
+        found = await newestRunning(step, pipelineId, undefined, 1);
     if (!found.execution && found.broken)
         throw new Error(`Pipeline ${pipelineId} is busy, but ${found.broken}; try again, or give execution-id to wait for its build`);
     const execution = found.execution;
@@ -10033,8 +10031,8 @@ function startPolicy(intervals) {
     };
 }
 /** The new execution, or undefined when the pipeline is busy. */
-async function tryStart(run, pipelineId, clientToken) {
-    const { settings, ecs, log, cancellation } = run;
+async function tryStart(step, pipelineId, clientToken) {
+    const { settings, ecs, log, cancellation } = step;
     try {
         const started = await ecs
             .with({
@@ -10222,21 +10220,21 @@ async function waitForExecution(options) {
         const now = clock.now();
         if (now >= lastPoll)
             return wait.finish('timed_out');
-        const state = wait.state;
+        const pollState = wait.pollState;
         // Never sooner than the service asked (x-acs-retry-after).
-        const scheduled = Math.max(nextPollDelay(state, options.schedule, random), state.retryAfterMs ?? 0);
+        const scheduled = Math.max(nextPollDelay(pollState, options.schedule, random), pollState.retryAfterMs ?? 0);
         const delay = untilDeadline(scheduled, now, lastPoll);
         wait.slowedBy(delay);
-        state.previousDelayMs = delay;
-        state.backoffMs = nextBackoff(state, delay, options.schedule.minMs);
-        log.debug(`next poll in ${(delay / 1000).toFixed(1)}s${state.throttled ? ' (slowed down after throttling)' : ''}`);
+        pollState.previousDelayMs = delay;
+        pollState.backoffMs = nextBackoff(pollState, delay, options.schedule.minMs);
+        log.debug(`next poll in ${(delay / 1000).toFixed(1)}s${pollState.throttled ? ' (slowed down after throttling)' : ''}`);
         await clock.sleep(delay, signal);
     }
 }
 /** What one wait has seen so far. */
 class Wait {
     options;
-    state = { unchangedPolls: 0, throttled: false };
+    pollState = { unchangedPolls: 0, throttled: false };
     timeline = [];
     warned = new Set();
     grace;
@@ -10255,8 +10253,8 @@ class Wait {
     /** One poll: true when the execution has ended; the error when retrying cannot fix it. */
     async poll() {
         const { api, executionId } = this.options;
-        this.state.throttled = false;
-        this.state.retryAfterMs = undefined;
+        this.pollState.throttled = false;
+        this.pollState.retryAfterMs = undefined;
         this.polls++;
         try {
             const execution = await api.getExecution({ executionId });
@@ -10272,8 +10270,8 @@ class Wait {
             if (!error.transient)
                 return error;
             this.failedPolls++;
-            this.state.throttled = error.throttled;
-            this.state.retryAfterMs = error.retryAfterMs;
+            this.pollState.throttled = error.throttled;
+            this.pollState.retryAfterMs = error.retryAfterMs;
             if (error.throttled)
                 this.throttledPolls++;
             this.options.log.debug(`poll ${this.polls} failed with ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${this.failedPolls} at the next poll`);
@@ -10282,9 +10280,9 @@ class Wait {
     }
     /** Counts what throttling (and its slow recovery) added to a delay. */
     slowedBy(delayMs) {
-        if (!this.state.throttled && !this.state.backoffMs)
+        if (!this.pollState.throttled && !this.pollState.backoffMs)
             return;
-        const normal = scheduledDelay(this.state, this.options.schedule);
+        const normal = scheduledDelay(this.pollState, this.options.schedule);
         this.throttleDelayMs += Math.max(0, delayMs - normal);
     }
     finish(end, error) {
@@ -10319,7 +10317,7 @@ class Wait {
             });
         }
         log.debug(`poll ${this.polls}: execution ${executionId} not visible yet`);
-        this.state.unchangedPolls++;
+        this.pollState.unchangedPolls++;
     }
     seen(execution) {
         const { clock, startedAt, log } = this.options;
@@ -10328,17 +10326,17 @@ class Wait {
             this.changed(execution, now);
         }
         else {
-            this.state.unchangedPolls++;
+            this.pollState.unchangedPolls++;
             log.debug(`poll ${this.polls}: ${execution.status}`);
         }
         this.last = execution;
         this.options.onPoll?.(execution);
-        this.state.status = execution.status;
+        this.pollState.status = execution.status;
         // Since the execution's own start when the service says (an attached build began
         // earlier): its time against the wall clock, else this step's own time.
         const created = Date.parse(execution.creationTime ?? '');
         const wall = clock.wall();
-        this.state.elapsedMs =
+        this.pollState.elapsedMs =
             Number.isFinite(created) && created <= wall ? wall - created : now - startedAt;
     }
     /** The current timeline entry lasted until `at` (monotonic). */
@@ -10352,7 +10350,7 @@ class Wait {
         this.closeEntry(now);
         this.entryStartedAt = now;
         this.timeline.push({ status: execution.status, since: clock.wall(), durationMs: 0 });
-        this.state.unchangedPolls = 0;
+        this.pollState.unchangedPolls = 0;
         log.info(`[${formatDuration(now - startedAt)}] ${execution.status}${execution.message ? `: ${execution.message}` : ''}`);
         if (!isKnown(execution.status) && !this.warned.has(execution.status)) {
             this.warned.add(execution.status);
@@ -10364,8 +10362,8 @@ class Wait {
 ;// CONCATENATED MODULE: ./src/run/waiting-other.ts
 
 /** Returns once the other execution ended; throws if the run ends first. */
-async function waitForOther(run, pipelineId, other) {
-    const { settings, ecs, clock, log, deadline, cancellation } = run;
+async function waitForOther(step, pipelineId, other) {
+    const { settings, ecs, clock, log, deadline, cancellation } = step;
     log.info(`Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`);
     const waited = await waitForExecution({
         api: ecs.with({ maxAttempts: 1 }),
@@ -10383,8 +10381,8 @@ async function waitForOther(run, pipelineId, other) {
     log.info(`Execution ${other.executionId} ended with ${waited.execution?.status}; starting ours.`);
 }
 /** Between two starts: at least one poll interval, never past the deadline. */
-async function pause(run, pipelineId) {
-    const { settings, clock, deadline, cancellation } = run;
+async function pause(step, pipelineId) {
+    const { settings, clock, deadline, cancellation } = step;
     if (clock.now() + settings.pollIntervalMs > deadline)
         stopWaiting(pipelineId, undefined, 'timed_out');
     await clock.sleep(settings.pollIntervalMs, cancellation.signal);
@@ -10413,8 +10411,8 @@ function stopWaiting(pipelineId, executionId, end, why) {
 
 
 
-async function executionPhase(run, pipelineId) {
-    const { settings, log, cancellation, clock } = run;
+async function executionPhase(step, pipelineId) {
+    const { settings, log, cancellation, clock } = step;
     let chosen;
     if (settings.executionId) {
         chosen = { executionId: settings.executionId, ownership: 'given', visibleFrom: clock.now() };
@@ -10424,9 +10422,9 @@ async function executionPhase(run, pipelineId) {
         if (cancellation.cancelled)
             throw new Error('The workflow run was cancelled before a build was started; nothing was started.');
         const pipeline = pipelineId;
-        chosen = await log.group(`Starting a build of ${pipeline}`, () => startOrAdopt(run, pipeline));
+        chosen = await log.group(`Starting a build of ${pipeline}`, () => startOrAdopt(step, pipeline));
     }
-    await execution_record(run, chosen);
+    await execution_record(step, chosen);
     return chosen;
 }
 /**
@@ -10435,8 +10433,8 @@ async function executionPhase(run, pipelineId) {
  * wait: false) would run on unseen: it is cancelled, and the step fails naming
  * the file.
  */
-async function execution_record(run, chosen) {
-    const { settings, cancellation, outputs } = run;
+async function execution_record(step, chosen) {
+    const { settings, cancellation, outputs } = step;
     const started = chosen.ownership === 'started';
     const guarded = started && settings.cancelOnJobCancel;
     // The main step guards it from now on, also under wait: false: a run cancelled
@@ -10444,46 +10442,46 @@ async function execution_record(run, chosen) {
     if (guarded)
         cancellation.guard(chosen.executionId);
     try {
-        run.state.execution(chosen.executionId, guarded && settings.wait);
+        step.postStep.execution(chosen.executionId, guarded && settings.waitForEnd);
     }
     catch (error) {
-        throw await unseen(run, chosen, error);
+        throw await unseen(step, chosen, error);
     }
     outputs.execution(chosen.executionId);
-    if (started && !settings.wait && outputs.failed)
-        throw await unseen(run, chosen, outputs.failed);
+    if (started && !settings.waitForEnd && outputs.failed)
+        throw await unseen(step, chosen, outputs.failed);
 }
-async function unseen(run, chosen, error) {
+async function unseen(step, chosen, error) {
     if (chosen.ownership !== 'started')
         return error instanceof Error ? error : new Error(String(error));
-    const cancel = await run.cancellation.cancelOnce(chosen.executionId, CANCEL_ON_SIGNAL_BUDGET_MS * 5);
+    const cancel = await step.cancellation.cancelOnce(chosen.executionId, CANCEL_ON_SIGNAL_BUDGET_MS * 5);
     return new Error(`${describeError(error)}. Execution ${chosen.executionId} was started but could not be handed on or guarded, so it is not left running unseen: ${cancel.words}.`);
 }
 /** Starts a build, or follows if-running when the pipeline is busy; within the deadline. */
-async function startOrAdopt(run, pipelineId) {
-    const firstStartWall = run.clock.wall();
+async function startOrAdopt(step, pipelineId) {
+    const firstStartWall = step.clock.wall();
     for (let round = 0;; round++) {
         // A token whose first use failed may be answered with that failure again:
         // each start after a wait has a new one, derived from the first.
-        const token = round === 0 ? run.settings.clientToken : retryToken(run.settings.clientToken, round);
-        const started = await tryStart(run, pipelineId, token);
-        const answeredAt = run.clock.now();
+        const token = round === 0 ? step.settings.clientToken : retryToken(step.settings.clientToken, round);
+        const started = await tryStart(step, pipelineId, token);
+        const answeredAt = step.clock.now();
         const other = started
-            ? await startedBefore(run, started, firstStartWall)
-            : await otherRunning(run, pipelineId);
+            ? await startedBefore(step, started, firstStartWall)
+            : await otherRunning(step, pipelineId);
         if (started && !other)
             return { executionId: started.executionId, ownership: 'started', visibleFrom: answeredAt };
-        const adopted = followIfRunning(run, pipelineId, other);
+        const adopted = followIfRunning(step, pipelineId, other);
         if (adopted)
             return adopted;
         if (other?.running)
-            await waitForOther(run, pipelineId, other.execution);
-        await pause(run, pipelineId);
+            await waitForOther(step, pipelineId, other.execution);
+        await pause(step, pipelineId);
     }
 }
 /** if-running for a busy pipeline: the error under fail, the execution to adopt under attach, nothing under wait. */
-function followIfRunning(run, pipelineId, other) {
-    const { settings, log, clock } = run;
+function followIfRunning(step, pipelineId, other) {
+    const { settings, log, clock } = step;
     if (settings.ifRunning === 'wait')
         return undefined;
     if (settings.ifRunning === 'attach' && other) {
@@ -10561,12 +10559,12 @@ const pipeline_LOOK_UP_BUDGET_MS = 10_000;
 /** At most this many other pipelines are named in the error when none matches. */
 const LISTED = 10;
 /** The pipeline to build, or undefined when only execution-id was given. */
-async function pipelinePhase(run) {
-    const { settings, log, outputs } = run;
+async function pipelinePhase(step) {
+    const { settings, log, outputs } = step;
     const name = settings.pipelineName;
     const pipelineId = settings.pipelineId ??
         (name
-            ? await log.group(`Resolving image pipeline "${name}"`, () => resolvePipeline(run, name))
+            ? await log.group(`Resolving image pipeline "${name}"`, () => resolvePipeline(step, name))
             : undefined);
     if (pipelineId)
         outputs.pipeline(pipelineId);
@@ -10623,7 +10621,7 @@ async function lookUpPipelineName({ ecs, log }, pipelineId) {
 function cancelsAfterTimeout(ownership, settings) {
     return ownership === 'started' && settings.onTimeout === 'cancel';
 }
-function decideResult(ending, settings) {
+function decideOutcome(ending, settings) {
     if (ending.end === 'aborted')
         return aborted(ending, settings);
     if (ending.end === 'timed_out' || ending.end === 'failed')
@@ -10851,20 +10849,22 @@ function renderSummary(facts) {
 
 /** How long the cancel after a time-out may take. */
 const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000;
-async function reportPhase(run, chosen, knownPipelineId, waited) {
-    const { settings, clock, outputs, startedAt } = run;
+async function reportPhase(step, chosen, knownPipelineId, waited) {
+    const { settings, clock, outputs, startedAt } = step;
     const durationMs = clock.now() - startedAt;
     outputs.duration(durationMs);
     const last = waited.execution;
     const pipelineId = knownPipelineId ?? last?.pipelineId;
     if (pipelineId && !knownPipelineId)
         outputs.pipeline(pipelineId);
-    const cancel = await cancelAfterWait(run, chosen, waited);
-    const result = decideResult({ ...chosen, end: waited.end, error: waited.error, execution: last, durationMs, cancel }, settings);
+    const cancel = await cancelAfterWait(step, chosen, waited);
+    const result = decideOutcome({ ...chosen, end: waited.end, error: waited.error, execution: last, durationMs, cancel }, settings);
     // The summary names the pipeline; on a cancelled run, no time is spent on that.
     const pipelineName = settings.pipelineName ??
-        (pipelineId && waited.end !== 'aborted' ? await lookUpPipelineName(run, pipelineId) : undefined);
-    await writeSummary(run, {
+        (pipelineId && waited.end !== 'aborted'
+            ? await lookUpPipelineName(step, pipelineId)
+            : undefined);
+    await writeSummary(step, {
         conclusion: result.conclusion,
         pipelineId,
         pipelineName,
@@ -10883,7 +10883,7 @@ async function reportPhase(run, chosen, knownPipelineId, waited) {
         links: runLinks(settings.origin),
         timeline: waited.timeline
     });
-    conclude(run, result, cancel);
+    conclude(step, result, cancel);
 }
 /** The cancel a time-out calls for, or the one a cancelled run already asked for. */
 async function cancelAfterWait({ settings, cancellation }, chosen, waited) {
@@ -10895,11 +10895,11 @@ async function cancelAfterWait({ settings, cancellation }, chosen, waited) {
     return undefined;
 }
 /** The post step's state, then the step's last word. */
-function conclude({ log, state, outputs }, result, cancel) {
+function conclude({ log, postStep, outputs }, result, cancel) {
     if (result.done)
-        state.done();
+        postStep.done();
     else if (cancel && !cancel.settled)
-        state.cancelFailed(cancel.words);
+        postStep.cancelFailed(cancel.words);
     if (!result.passed)
         throw new ReportedFailure(result.message);
     // The build is settled; outputs that could not be written fail the step now.
@@ -10910,12 +10910,12 @@ function conclude({ log, state, outputs }, result, cancel) {
     else
         log.info(result.message);
 }
-async function writeSummary(run, facts) {
+async function writeSummary(step, facts) {
     try {
-        await run.writeSummary(renderSummary(facts));
+        await step.writeSummary(renderSummary(facts));
     }
     catch (error) {
-        run.log.warning(`Could not write the job summary: ${describeError(error)}`);
+        step.log.warning(`Could not write the job summary: ${describeError(error)}`);
     }
 }
 
@@ -10957,10 +10957,10 @@ async function readHistory({ ecs, log }, pipelineId, executionId) {
 /** The wait phase: history first (when it can help), then the wait loop, outputs refreshed as it goes. */
 
 
-async function waitPhase(run, { executionId, visibleFrom }, pipelineId) {
-    const { settings, ecs, clock, log, outputs, cancellation, startedAt, deadline } = run;
+async function waitPhase(step, { executionId, visibleFrom }, pipelineId) {
+    const { settings, ecs, clock, log, outputs, cancellation, startedAt, deadline } = step;
     const expectedEnd = settings.history && pipelineId && !cancellation.cancelled
-        ? await readHistory(run, pipelineId, executionId)
+        ? await readHistory(step, pipelineId, executionId)
         : undefined;
     return log.group(`Waiting for execution ${executionId}`, () => waitForExecution({
         // The loop makes one attempt a poll: a failed poll is retried at the next one.
@@ -11003,92 +11003,92 @@ async function runMainStep(deps) {
     // The role assumption counts inside timeout, as every request does.
     const startedAt = deps.clock.now();
     const deadline = startedAt + settings.timeoutMs;
-    const state = new PostStepState(deps.state);
-    const run = { settings, startedAt, deadline, state, known: {} };
+    const postStep = new PostStepState(deps.stateStore);
+    const begun = { settings, startedAt, deadline, postStep, known: {} };
     try {
-        const credentials = await credentialsPhase(settings, deps, { clock: deps.clock, deadline });
-        await stepPhases(deps, run, credentials);
+        const provider = await credentialsPhase(settings, deps, { clock: deps.clock, deadline });
+        await stepPhases(deps, begun, provider);
     }
     catch (error) {
         if (!(error instanceof ReportedFailure))
-            await failureSummary(deps, run, error);
+            await failureSummary(deps, begun, error);
         throw error;
     }
 }
-async function stepPhases(deps, { settings, startedAt, deadline, state, known }, credentials) {
+async function stepPhases(deps, begun, provider) {
+    const { settings, postStep, known } = begun;
     const { clock, log } = deps;
-    const client = deps.connect(settings, credentials, log, deps.route);
+    const client = deps.connect(settings, provider, log, deps.route);
     let ecs;
     const cancellation = new RunCancellation(deps.signals, log, async (executionId, budgetMs) => {
-        const cancel = await cancelExecution(ecs, executionId, budgetMs);
-        recordCancel(deps, state, settings, credentials, cancel);
+        const cancel = await cancelBuild(ecs, executionId, budgetMs);
+        recordCancel(deps, begun, provider, cancel);
         return cancel;
     });
     try {
+        const recover = [(error) => provider.refused(error)];
         ecs = withPolicy(client, {
             clock,
             log,
-            deadline,
+            deadline: begun.deadline,
             signal: cancellation.signal,
-            recover: [(error) => credentials.refused(error)]
+            recover
         });
         const outputs = new StepOutputs(deps.setOutput, log);
-        const run = {
-            settings,
+        const step = {
+            ...begun,
             ecs,
-            credentials,
+            provider,
             clock,
             log,
             outputs,
-            state,
+            postStep,
             cancellation,
-            writeSummary: deps.writeSummary,
-            startedAt,
-            deadline
+            writeSummary: deps.writeSummary
         };
-        known.pipelineId = await pipelinePhase(run);
-        const chosen = await executionPhase(run, known.pipelineId);
+        known.pipelineId = await pipelinePhase(step);
+        const chosen = await executionPhase(step, known.pipelineId);
         known.executionId = chosen.executionId;
-        if (!settings.wait)
-            return leaveRunning(run, chosen.executionId);
-        const waited = await waitPhase(run, chosen, known.pipelineId);
-        await reportPhase(run, chosen, known.pipelineId, waited);
+        if (!settings.waitForEnd)
+            return leaveRunning(step, chosen.executionId);
+        const waited = await waitPhase(step, chosen, known.pipelineId);
+        await reportPhase(step, chosen, known.pipelineId, waited);
     }
     finally {
         cancellation.dispose();
     }
 }
 /** At once, for the post step: the step may be killed before it reports. */
-function recordCancel(deps, state, settings, credentials, cancel) {
+function recordCancel(deps, { postStep, settings }, provider, cancel) {
     try {
         if (cancel.settled)
-            state.cancelRequested();
-        else if (credentials.dead && !settings.credentials.renewable)
-            state.credentialsRefused(credentials.dead.code);
+            postStep.cancelRequested();
+        else if (provider.dead && !settings.credentialSource.renewable)
+            postStep.credentialsRefused(provider.dead.code);
     }
     catch (error) {
         deps.log.warning(describeError(error));
     }
 }
 /** wait: false. A run cancelled while the build was starting cancels it all the same. */
-async function leaveRunning(run, executionId) {
-    const cancel = run.cancellation.cancelled ? await run.cancellation.outcome() : undefined;
+async function leaveRunning(step, executionId) {
+    const cancel = step.cancellation.cancelled ? await step.cancellation.outcome() : undefined;
     if (cancel) {
         if (cancel.settled)
-            run.state.done();
+            step.postStep.done();
         else
-            run.state.execution(executionId, true);
+            step.postStep.execution(executionId, true);
         throw new Error(`The workflow run was cancelled while execution ${executionId} was starting; ${cancel.words}.`);
     }
-    run.log.info(`wait is false: execution ${executionId} goes on without this step. Wait for it in a later step with execution-id: ${executionId}`);
-    run.state.done();
+    step.log.info(`wait is false: execution ${executionId} goes on without this step. Wait for it in a later step with execution-id: ${executionId}`);
+    step.postStep.done();
 }
 /** Every input, validated before any request; every secret masked before anything is logged. */
 function settingsPhase(deps) {
     const settings = getSettings(deps.env);
-    for (const secret of settings.credentials.secrets())
+    for (const secret of settings.credentialSource.secrets())
         deps.secrets.add(secret);
-    deps.log.info(`Region ${settings.regionId}, endpoint ${settings.endpoint.protocol}://${settings.endpoint.host}, credentials: ${settings.credentials.describe()}`);
+    deps.log.info(`Region ${settings.regionId}, endpoint ${settings.ecsEndpoint.protocol}://${settings.ecsEndpoint.host}, credentials: ${settings.credentialSource.describe()}`);
     return settings;
 }
 /** The provider; a source whose first keys take a request gets them first, so a trust problem is the first thing reported. */
@@ -11101,21 +11101,21 @@ async function credentialsPhase(settings, deps, scope) {
         clock: deps.clock,
         mask: deps.secrets.add
     };
-    const credentials = deps.credentials(settings, context);
-    const title = settings.credentials.obtainTitle;
+    const provider = deps.makeProvider(settings, context);
+    const title = settings.credentialSource.obtainTitle;
     if (title)
-        await deps.log.group(title, () => withinScope(scope, () => credentials.getCredential()));
-    return credentials;
+        await deps.log.group(title, () => withinScope(scope, () => provider.getCredential()));
+    return provider;
 }
-async function failureSummary(deps, run, error) {
-    const { settings, known } = run;
+async function failureSummary(deps, begun, error) {
+    const { settings, known } = begun;
     await writeSummary(deps, {
         conclusion: known.executionId ? 'failed' : 'could-not-start',
         pipelineId: known.pipelineId ?? settings.pipelineId,
         pipelineName: settings.pipelineName,
         regionId: settings.regionId,
         executionId: known.executionId,
-        durationMs: deps.clock.now() - run.startedAt,
+        durationMs: deps.clock.now() - begun.startedAt,
         failure: describeError(error),
         links: runLinks(settings.origin),
         timeline: []
@@ -11263,13 +11263,13 @@ function runnerDependencies(secrets) {
         clock: systemClock,
         log: runner.log,
         secrets,
-        state: runner.state,
+        stateStore: runner.state,
         env: process.env,
         signals: process,
         setOutput: runner.setOutput,
         writeSummary: runner.writeSummary,
         route: createRouter(secrets.add),
-        credentials: chosenSource,
+        makeProvider: chosenSource,
         connect: connectEcs
     };
 }

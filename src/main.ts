@@ -13,19 +13,19 @@ import { runMainStep } from './run/run.js'
 import { actionsRunner, runnerMask } from './runner/runner.js'
 import { Secrets } from './secrets.js'
 
-export function runnerDependencies(secrets: Secrets): Dependencies {
+function runnerDependencies(secrets: Secrets): Dependencies {
   const runner = actionsRunner(secrets)
   return {
     clock: systemClock,
     log: runner.log,
     secrets,
-    state: runner.state,
+    stateStore: runner.state,
     env: process.env,
     signals: process,
     setOutput: runner.setOutput,
     writeSummary: runner.writeSummary,
     route: createRouter(secrets.add),
-    credentials: chosenSource,
+    makeProvider: chosenSource,
     connect: connectEcs
   }
 }

@@ -26,9 +26,9 @@ async function post(state: Record<string, string>, ecs = new FakeEcs()) {
   await cleanup({
     clock,
     log,
-    state: store(state),
+    stateStore: store(state),
     env: {},
-    credentials: () => new StaticCredentials('id', 'sk'),
+    makeProvider: () => new StaticCredentials('id', 'sk'),
     connect: () => ecs
   })
   return { ecs, log, spentMs: clock.now() - began }

@@ -110,7 +110,7 @@ async function hostileRun(a: Answer) {
     await run({
       clock: new FakeClock(),
       signals: new EventEmitter() as unknown as Signals,
-      credentials: () => new StaticCredentials('LTAI-id', SECRET),
+      makeProvider: () => new StaticCredentials('LTAI-id', SECRET),
       connect: () => ecs
     })
   } finally {

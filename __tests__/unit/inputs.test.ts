@@ -43,7 +43,7 @@ function settings(inputs: Record<string, string>, env: Record<string, string> = 
 
 /** The chosen credential source, and its settings. */
 function credentialsOf(inputs: Record<string, string>, env: Record<string, string> = runEnv) {
-  const { credentials } = settings(inputs, env)
+  const { credentialSource: credentials } = settings(inputs, env)
   return { source: credentials.source, ...(credentials.settings as object) }
 }
 
@@ -62,7 +62,7 @@ test('defaults', () => {
       { key: 'github-run', value: '42/1' }
     ],
     metadataEndpoint: { host: '100.100.100.200', protocol: 'http' },
-    wait: true,
+    waitForEnd: true,
     timeoutMs: 3_600_000,
     pollIntervalMs: 10_000,
     maxPollIntervalMs: 60_000,
@@ -71,7 +71,7 @@ test('defaults', () => {
     ifRunning: 'fail',
     allowPartialSuccess: false,
     // The vendor's endpoint data names this host for cn-hangzhou (src/ecs/endpoints.ts).
-    endpoint: { host: 'ecs-cn-hangzhou.aliyuncs.com', protocol: 'https' },
+    ecsEndpoint: { host: 'ecs-cn-hangzhou.aliyuncs.com', protocol: 'https' },
     stsEndpoint: { host: 'sts.aliyuncs.com', protocol: 'https' },
     history: true,
     clientTokenGiven: false
@@ -81,7 +81,7 @@ test('defaults', () => {
     accessKeyId: 'LTAI-id',
     accessKeySecret: 'secret'
   })
-  expect(s.credentials.describe()).toBe('AccessKey from the access-key-id input')
+  expect(s.credentialSource.describe()).toBe('AccessKey from the access-key-id input')
   expect(s.clientToken).toMatch(/^gha-42-1-[0-9a-f]{24}$/)
 })
 
@@ -110,7 +110,7 @@ test('every input, set', () => {
       { key: 'github-repository', value: 'o/r' },
       { key: 'github-run', value: '42/1' }
     ],
-    wait: false,
+    waitForEnd: false,
     timeoutMs: 5_400_000,
     pollIntervalMs: 1000,
     maxPollIntervalMs: 5000,
@@ -120,12 +120,12 @@ test('every input, set', () => {
     allowPartialSuccess: true,
     clientToken: 'my-token',
     clientTokenGiven: true,
-    endpoint: { host: '127.0.0.1:8080', protocol: 'http' },
+    ecsEndpoint: { host: '127.0.0.1:8080', protocol: 'http' },
     stsEndpoint: { host: 'sts-vpc.cn-hangzhou.aliyuncs.com', protocol: 'https' },
     history: false
   })
-  expect(s.credentials.settings).toMatchObject({ securityToken: 'sts-token' })
-  expect(s.credentials.secrets()).toEqual(['secret', 'sts-token'])
+  expect(s.credentialSource.settings).toMatchObject({ securityToken: 'sts-token' })
+  expect(s.credentialSource.secrets()).toEqual(['secret', 'sts-token'])
 })
 
 test.each([
@@ -156,14 +156,16 @@ test('region from ALIBABA_CLOUD_REGION_ID; credentials from the ALIBABA_CLOUD_* 
     }
   )
   expect(s.regionId).toBe('cn-beijing')
-  expect(s.endpoint.host).toBe('ecs.cn-beijing.aliyuncs.com')
-  expect({ source: s.credentials.source, ...(s.credentials.settings as object) }).toEqual({
-    source: 'environment keys',
-    accessKeyId: 'env-id',
-    accessKeySecret: 'env-secret',
-    securityToken: 'env-token'
-  })
-  expect(s.credentials.describe()).toBe('STS token from ALIBABA_CLOUD_ACCESS_KEY_ID')
+  expect(s.ecsEndpoint.host).toBe('ecs.cn-beijing.aliyuncs.com')
+  expect({ source: s.credentialSource.source, ...(s.credentialSource.settings as object) }).toEqual(
+    {
+      source: 'environment keys',
+      accessKeyId: 'env-id',
+      accessKeySecret: 'env-secret',
+      securityToken: 'env-token'
+    }
+  )
+  expect(s.credentialSource.describe()).toBe('STS token from ALIBABA_CLOUD_ACCESS_KEY_ID')
 })
 
 test('execution-id needs no pipeline', () => {
@@ -230,11 +232,11 @@ test('the vendor OIDC variables come last, after keys in the environment', () =>
     ALIBABA_CLOUD_ACCESS_KEY_ID: 'id',
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sk'
   }
-  expect(settings(inputs, both).credentials.source).toBe('environment keys')
+  expect(settings(inputs, both).credentialSource.source).toBe('environment keys')
   expect(
-    settings({ ...inputs, 'access-key-id': 'a', 'access-key-secret': 'b' }, both).credentials
+    settings({ ...inputs, 'access-key-id': 'a', 'access-key-secret': 'b' }, both).credentialSource
   ).toMatchObject({ source: 'access keys' })
-  expect(settings({ ...oidcInputs }, { ...both, ...idTokenEnv }).credentials).toMatchObject({
+  expect(settings({ ...oidcInputs }, { ...both, ...idTokenEnv }).credentialSource).toMatchObject({
     source: 'GitHub OIDC'
   })
 })

@@ -4,7 +4,7 @@ import { execution } from '../../__fixtures__/fake-ecs.js'
 import type { Ownership } from '../../src/run/context.js'
 import {
   cancelsAfterTimeout,
-  decideResult,
+  decideOutcome,
   type Ending,
   type ResultSettings
 } from '../../src/run/result.js'
@@ -47,7 +47,7 @@ test.each([
   ['TEST_FAILED', {}, false, false, 'ended with TEST_FAILED'],
   ['CANCELLED', {}, false, false, 'ended with CANCELLED']
 ])('ended with %s %j: passed %s, warning %s', (status, change, passed, warning, words) => {
-  const result = decideResult(ending('ended', status), { ...settings, ...change })
+  const result = decideOutcome(ending('ended', status), { ...settings, ...change })
   expect(result).toMatchObject({ passed, warning, done: true })
   expect(result.conclusion).toBe(passed ? 'succeeded' : 'failed')
   expect(result.message).toContain(words)
@@ -55,7 +55,7 @@ test.each([
 })
 
 test('SUCCESS without an image ID fails, saying the service returned none: a deploy must not run with ""', () => {
-  const result = decideResult(
+  const result = decideOutcome(
     ending('ended', 'SUCCESS', { execution: execution('exec-1', 'SUCCESS', { message: 'done' }) }),
     settings
   )
@@ -98,7 +98,7 @@ test.each<[string, Ownership, Partial<ResultSettings>, Ending['cancel'], boolean
   ],
   ['given', 'given', {}, undefined, true, 'this step did not start it']
 ])('timed out, %s', (_name, origin, change, cancel, done, words) => {
-  const result = decideResult(ending('timed_out', 'BUILDING', { ownership: origin, cancel }), {
+  const result = decideOutcome(ending('timed_out', 'BUILDING', { ownership: origin, cancel }), {
     ...settings,
     ...change
   })
@@ -120,7 +120,7 @@ test.each<[string, Ownership, Partial<ResultSettings>, Ending['cancel'], boolean
   ],
   ['attached', 'attached', {}, undefined, true, 'this step did not start it']
 ])('run cancelled, %s', (_name, origin, change, cancel, done, words) => {
-  const result = decideResult(ending('aborted', 'BUILDING', { ownership: origin, cancel }), {
+  const result = decideOutcome(ending('aborted', 'BUILDING', { ownership: origin, cancel }), {
     ...settings,
     ...change
   })
@@ -141,7 +141,7 @@ test.each<[Ownership, 'cancel' | 'leave', boolean]>([
 })
 
 test('a failed build with no Message reports its ErrorCode and ErrorInfo', () => {
-  const result = decideResult(
+  const result = decideOutcome(
     ending('ended', 'FAILED', {
       execution: execution('exec-1', 'FAILED', {
         errorCode: 'InvalidInstanceType.NotFound',

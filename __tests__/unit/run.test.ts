@@ -62,10 +62,10 @@ async function step(
     log: world.log,
     env: {},
     signals: world.signals as unknown as Signals,
-    state: { get: (name) => world.state[name] ?? '', set: (n, v) => (world.state[n] = v) },
+    stateStore: { get: (name) => world.state[name] ?? '', set: (n, v) => (world.state[n] = v) },
     setOutput: (name, value) => (world.outputs[name] = value),
     writeSummary: async (markdown) => void world.summaries.push(markdown),
-    credentials: () => new StaticCredentials('id', 'sk'),
+    makeProvider: () => new StaticCredentials('id', 'sk'),
     connect: () => world.ecs
   })
   const failed = core.setFailed.mock.calls.map(([message]) => String(message))

@@ -4066,7 +4066,7 @@ async function decode(headers, body) {
  */
 
 
-function cancelExecution(ecs, executionId, budgetMs) {
+function cancelBuild(ecs, executionId, budgetMs) {
     // Not inside the call that asked for it (a poll a cancelled run is ending): a budget of its own.
     return outsideScope(() => cancel(ecs, executionId, budgetMs));
 }
@@ -4575,8 +4575,8 @@ const USER_AGENT = 'ecs-image-builder-action/1';
 function connectEcs(settings, credentials, log, route) {
     return createEcsClient({
         regionId: settings.regionId,
-        endpoint: settings.endpoint.host,
-        protocol: settings.endpoint.protocol,
+        endpoint: settings.ecsEndpoint.host,
+        protocol: settings.ecsEndpoint.protocol,
         credential: credentials,
         route,
         log,
@@ -8237,8 +8237,8 @@ function parse(body) {
  * proof); `Action`, `Version`, `Format=JSON` and `Timestamp` in the query; the
  * five parameters in a form body, so the token never appears in a URL. Sent
  * through the one bounded exchange (net/exchange.ts), read by its shape
- * (api/answer.ts). __tests__/contract/sts.test.ts compares the request and the
- * host choice with the library's.
+ * (api/answer.ts). __tests__/contract/credentials-library.test.ts compares the
+ * request and the host choice with the library's.
  */
 
 
@@ -8665,7 +8665,7 @@ function retryToken(token, round) {
 /**
  * Every input's default, in one place. The runner passes action.yml's
  * defaults itself; these are what the code assumes when an input is empty
- * (a local run, a test), and __tests__/repo/defaults.test.ts ties each one to
+ * (a local run, a test), and __tests__/repo/docs.test.ts ties each one to
  * action.yml, so the two cannot drift.
  */
 
@@ -8915,7 +8915,7 @@ function getSettings(env = process.env, origin = runOrigin(env), nonce) {
         clientToken: checkClientToken(optional(Inputs.ClientToken) ?? deriveClientToken(origin, nonce)),
         clientTokenGiven: Boolean(optional(Inputs.ClientToken)),
         ...endpointInputs(regionId, env),
-        credentials: chooseCredentials(credentialInputs, env, origin),
+        credentialSource: chooseCredentials(credentialInputs, env, origin),
         origin,
         history: parseBoolean(Inputs.PollHistory, input(Inputs.PollHistory), true)
     };
@@ -8923,7 +8923,7 @@ function getSettings(env = process.env, origin = runOrigin(env), nonce) {
 /** Where the services are: ECS, STS and the metadata service. */
 function endpointInputs(regionId, env) {
     return {
-        endpoint: parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)),
+        ecsEndpoint: parseEndpoint(Inputs.Endpoint, optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)),
         stsEndpoint: parseEndpoint(Inputs.StsEndpoint, optional(Inputs.StsEndpoint) ?? defaultStsHost(env)),
         metadataEndpoint: parseMetadataEndpoint(Inputs.MetadataEndpoint, optional(Inputs.MetadataEndpoint) ?? METADATA_HOST)
     };
@@ -8969,7 +8969,7 @@ function waitInputs() {
     const choice = (name, choices) => parseChoice(name, input(name), choices, choices[0]);
     const flag = (name, fallback) => parseBoolean(name, input(name), fallback);
     return {
-        wait: flag(Inputs.Wait, true),
+        waitForEnd: flag(Inputs.Wait, true),
         timeoutMs,
         pollIntervalMs,
         maxPollIntervalMs,
@@ -9743,7 +9743,7 @@ function proxyRoute(protocol, proxy, mask) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/context.ts
-const chosenSource = (settings, context) => settings.credentials.create(context);
+const chosenSource = (settings, context) => settings.credentialSource.create(context);
 /** A failure whose summary is already written: the message is the whole story. */
 class ReportedFailure extends Error {
     constructor(message) {
@@ -9942,19 +9942,19 @@ function postDependencies(overrides) {
     const runner = actionsRunner(secrets);
     return {
         clock: systemClock,
-        state: runner.state,
+        stateStore: runner.state,
         log: runner.log,
         secrets,
         env: process.env,
         route: overrides.route ?? createRouter(secrets.add),
-        credentials: chosenSource,
+        makeProvider: chosenSource,
         connect: connectEcs,
         ...overrides
     };
 }
 async function cleanup(overrides = {}) {
     const deps = postDependencies(overrides);
-    const facts = new PostStepState(deps.state).read();
+    const facts = new PostStepState(deps.stateStore).read();
     const executionId = facts.executionId;
     if (!executionId || !facts.guarded || facts.done)
         return;
@@ -9989,9 +9989,9 @@ function whyHere(facts) {
 async function cancelWith(deps, executionId) {
     const { clock, log, secrets } = deps;
     const settings = getSettings(deps.env);
-    for (const secret of settings.credentials.secrets())
+    for (const secret of settings.credentialSource.secrets())
         secrets.add(secret);
-    const credentials = deps.credentials(settings, {
+    const provider = deps.makeProvider(settings, {
         stsEndpoint: settings.stsEndpoint,
         metadataEndpoint: settings.metadataEndpoint,
         route: deps.route,
@@ -9999,14 +9999,14 @@ async function cancelWith(deps, executionId) {
         clock,
         mask: secrets.add
     });
-    const client = deps.connect(settings, credentials, log, deps.route);
+    const client = deps.connect(settings, provider, log, deps.route);
     const ecs = withPolicy(client, {
         clock,
         log,
         deadline: clock.now() + POST_CANCEL_BUDGET_MS,
-        recover: [(error) => credentials.refused(error)]
+        recover: [(error) => provider.refused(error)]
     });
-    return cancelExecution(ecs, executionId, POST_CANCEL_BUDGET_MS);
+    return cancelBuild(ecs, executionId, POST_CANCEL_BUDGET_MS);
 }
 
 

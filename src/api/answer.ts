@@ -24,7 +24,7 @@ const TRANSIENT_CODES = new Set([
   'IdempotentProcessing'
 ])
 
-export interface AnswerContext {
+interface AnswerContext {
   operation: string
   resource?: string
 }

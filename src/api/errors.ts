@@ -18,7 +18,7 @@ export class InputError extends Error {
   }
 }
 
-export interface ApiErrorDetails {
+interface ApiErrorDetails {
   operation: string
   code: string
   message: string

@@ -19,7 +19,7 @@ import { ApiError, toApiError } from './errors.js'
 import { DEADLINE } from '../net/errors.js'
 
 /** Mends what made `error` final, if it can; true when one more attempt is worth making at once. */
-export type RecoveryHook = (error: ApiError) => boolean | Promise<boolean>
+type RecoveryHook = (error: ApiError) => boolean | Promise<boolean>
 
 export interface RetryOptions {
   clock: Clock
@@ -46,8 +46,8 @@ export interface RetryOptions {
   random?: () => number
 }
 
-export const DEFAULT_RETRY_BASE_MS = 1000
-export const DEFAULT_RETRY_MAX_MS = 20_000
+const DEFAULT_RETRY_BASE_MS = 1000
+const DEFAULT_RETRY_MAX_MS = 20_000
 
 export async function withRetry<T>(
   operation: string,

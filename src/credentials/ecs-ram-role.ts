@@ -12,7 +12,7 @@ import { OPERATION, roleKeys } from './metadata.js'
 import { type SessionKeys, SessionCredentials } from './session.js'
 import type { CredentialSource, ProviderContext } from './source.js'
 
-export interface EcsRamRoleSettings {
+interface EcsRamRoleSettings {
   roleName: string
   /** ALIBABA_CLOUD_IMDSV1_DISABLED=true: hardened mode only, no plain GET. */
   plainDisabled: boolean
@@ -42,7 +42,7 @@ export const ecsRamRole: CredentialSource<EcsRamRoleSettings> = {
   create: (settings, context) => new EcsRamRoleCredentials(settings, context)
 }
 
-export class EcsRamRoleCredentials extends SessionCredentials {
+class EcsRamRoleCredentials extends SessionCredentials {
   constructor(
     private readonly settings: EcsRamRoleSettings,
     private readonly context: ProviderContext

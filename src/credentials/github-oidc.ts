@@ -15,15 +15,15 @@ import {
 } from './oidc-session.js'
 import type { CredentialInputs, CredentialSource } from './source.js'
 
-export interface GithubOidcSettings extends OidcRole {
+interface GithubOidcSettings extends OidcRole {
   token: IdTokenSource
 }
 
 /** ARNs are checked against the whole value: nothing may follow them (a line break, a command). */
-export const ROLE_ARN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,/-]+$/i
-export const PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._@+=,/-]+$/i
+const ROLE_ARN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,/-]+$/i
+const PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._@+=,/-]+$/i
 
-export const DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
+const DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
 
 export const githubOidc: CredentialSource<GithubOidcSettings> = {
   name: 'GitHub OIDC',

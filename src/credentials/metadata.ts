@@ -16,10 +16,10 @@ import { exchange, type HttpResponse, type Router } from '../net/exchange.js'
 import { lifetime, type SessionKeys } from './session.js'
 
 /** The metadata token's lifetime, as the vendor's library asks for it. */
-export const METADATA_TOKEN_TTL_SECONDS = 21_600
+const METADATA_TOKEN_TTL_SECONDS = 21_600
 /** The library's limits: a second to connect and a second to read; no answer to the token in a second means plain mode. */
-export const TOKEN_LIMIT_MS = 1_000
-export const CREDENTIALS_LIMIT_MS = 2_000
+const TOKEN_LIMIT_MS = 1_000
+const CREDENTIALS_LIMIT_MS = 2_000
 /** Keys whose lifetime cannot be read are renewed after this long. */
 const UNKNOWN_LIFETIME_MS = 15 * 60_000
 export const OPERATION = 'InstanceMetadata'
@@ -32,7 +32,7 @@ export interface MetadataOptions {
   mask: (secret: string) => void
 }
 
-export interface RoleKeys extends SessionKeys {
+interface RoleKeys extends SessionKeys {
   /** Which mode served, in words for the log. */
   mode: string
 }

@@ -20,8 +20,8 @@ export interface OidcRole {
   durationSeconds: number
 }
 
-export const MIN_SESSION_SECONDS = 900
-export const MAX_SESSION_SECONDS = 43_200
+const MIN_SESSION_SECONDS = 900
+const MAX_SESSION_SECONDS = 43_200
 /** How long one role assumption may keep retrying (inside the step's deadline). */
 const STS_RETRY_BUDGET_MS = 60_000
 

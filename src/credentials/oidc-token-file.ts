@@ -14,7 +14,7 @@ import {
 } from './oidc-session.js'
 import type { CredentialSource } from './source.js'
 
-export interface TokenFileSettings extends OidcRole {
+interface TokenFileSettings extends OidcRole {
   path: string
 }
 

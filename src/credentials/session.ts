@@ -28,7 +28,7 @@ export interface SessionKeys {
 }
 
 /** Keys that look expired on arrival are used anyway, and asked for again after this long, not on every request. */
-export const EXPIRED_ON_ARRIVAL_RETRY_MS = 60_000
+const EXPIRED_ON_ARRIVAL_RETRY_MS = 60_000
 
 /** When to renew: a quarter of the session left, at most 5 minutes early. */
 export function renewAt(obtainedAt: number, lifetimeMs: number): number {

@@ -21,7 +21,7 @@ import {
   type Env
 } from './source.js'
 
-export const SOURCES: ReadonlyArray<CredentialSource<never>> = [
+const SOURCES: ReadonlyArray<CredentialSource<never>> = [
   ecsRamRole,
   githubOidc,
   accessKeys,

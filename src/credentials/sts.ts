@@ -4,8 +4,8 @@
  * proof); `Action`, `Version`, `Format=JSON` and `Timestamp` in the query; the
  * five parameters in a form body, so the token never appears in a URL. Sent
  * through the one bounded exchange (net/exchange.ts), read by its shape
- * (api/answer.ts). __tests__/contract/sts.test.ts compares the request and the
- * host choice with the library's.
+ * (api/answer.ts). __tests__/contract/credentials-library.test.ts compares the
+ * request and the host choice with the library's.
  */
 import { readAnswer, serverTime } from '../api/answer.js'
 import { toApiError, unparsable } from '../api/errors.js'
@@ -15,10 +15,10 @@ import type { Log } from '../log.js'
 import { exchange, type HttpRequest, type Router } from '../net/exchange.js'
 import { lifetime, type SessionKeys } from './session.js'
 
-export const STS_API_VERSION = '2015-04-01'
+const STS_API_VERSION = '2015-04-01'
 const ACTION = 'AssumeRoleWithOIDC'
 
-export interface AssumeRoleWithOidcParams {
+interface AssumeRoleWithOidcParams {
   roleArn: string
   providerArn: string
   oidcToken: string
@@ -26,7 +26,7 @@ export interface AssumeRoleWithOidcParams {
   durationSeconds: number
 }
 
-export interface StsClient {
+interface StsClient {
   assumeRoleWithOidc(params: AssumeRoleWithOidcParams): Promise<SessionKeys>
 }
 

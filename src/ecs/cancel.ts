@@ -18,7 +18,7 @@ export interface CancelResult {
   error?: ApiError
 }
 
-export function cancelExecution(
+export function cancelBuild(
   ecs: Ecs,
   executionId: string,
   budgetMs: number

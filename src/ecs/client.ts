@@ -13,7 +13,7 @@ import type { Router } from '../net/exchange.js'
 import { ID } from '../runner/text.js'
 import { createRpcClient, type RpcCall } from './rpc.js'
 
-export const ECS_API_VERSION = '2014-05-26'
+const ECS_API_VERSION = '2014-05-26'
 
 export interface Execution {
   executionId: string
@@ -73,7 +73,7 @@ export interface EcsClient {
   }): Promise<Page<Pipeline>>
 }
 
-export interface EcsClientOptions {
+interface EcsClientOptions {
   regionId: string
   /** Host (and port), without scheme. */
   endpoint: string
@@ -150,9 +150,9 @@ async function startExecution(
  * IDs are checked on arrival: they go into outputs, logs and the summary, and an
  * ID that is not one is a malformed answer, refused without quoting it.
  */
-export function checkId(operation: string, field: string, value: string): string
-export function checkId(operation: string, field: string, value?: string): string | undefined
-export function checkId(operation: string, field: string, value?: string): string | undefined {
+function checkId(operation: string, field: string, value: string): string
+function checkId(operation: string, field: string, value?: string): string | undefined
+function checkId(operation: string, field: string, value?: string): string | undefined {
   if (value === undefined || ID.test(value)) return value
   throw malformed(
     operation,

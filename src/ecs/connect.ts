@@ -5,7 +5,7 @@ import type { Log } from '../log.js'
 import type { Router } from '../net/exchange.js'
 import { createEcsClient, type EcsClient } from './client.js'
 
-export const USER_AGENT = 'ecs-image-builder-action/1'
+const USER_AGENT = 'ecs-image-builder-action/1'
 
 /** What both steps call to get the raw client (tests pass their own). */
 export type EcsConnector = typeof connectEcs
@@ -18,8 +18,8 @@ export function connectEcs(
 ): EcsClient {
   return createEcsClient({
     regionId: settings.regionId,
-    endpoint: settings.endpoint.host,
-    protocol: settings.endpoint.protocol,
+    endpoint: settings.ecsEndpoint.host,
+    protocol: settings.ecsEndpoint.protocol,
     credential: credentials,
     route,
     log,

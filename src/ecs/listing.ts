@@ -10,12 +10,12 @@
 import type { Page } from './client.js'
 
 /** Listings stop after this many pages, whatever NextToken says. */
-export const MAX_PAGES = 50
+const MAX_PAGES = 50
 
 /** How a listing ended: read whole, or cut short by a broken NextToken. */
-export type ListingEnd = 'complete' | 'repeated-token' | 'too-many-pages'
+type ListingEnd = 'complete' | 'repeated-token' | 'too-many-pages'
 
-export interface Listing {
+interface Listing {
   end: ListingEnd
   pages: number
 }

@@ -10,7 +10,7 @@ import { type RetryOptions, withRetry } from '../api/retry.js'
 import type { EcsClient } from './client.js'
 
 /** How calls are made: deadline, attempts, backoff, recovery, and the signal that stops retrying. */
-export type CallPolicy = Omit<RetryOptions, 'random'> & { random?: () => number }
+type CallPolicy = Omit<RetryOptions, 'random'> & { random?: () => number }
 
 export interface Ecs extends EcsClient {
   readonly policy: CallPolicy

@@ -19,7 +19,7 @@ import type { CredentialProvider, Credentials } from '../credentials/provider.js
 import type { Log } from '../log.js'
 import { exchange, type HttpRequest, type Router } from '../net/exchange.js'
 
-export interface RpcClientOptions {
+interface RpcClientOptions {
   /** Host (and port), without scheme. */
   endpoint: string
   protocol: 'https' | 'http'
@@ -31,7 +31,7 @@ export interface RpcClientOptions {
 }
 
 /** The answer's body, and the service's clock when it answered (its Date header). */
-export interface RpcAnswer {
+interface RpcAnswer {
   body: Record<string, unknown>
   serverTime?: number
 }
@@ -44,7 +44,7 @@ export type RpcCall = (
 
 const ALGORITHM = 'ACS3-HMAC-SHA256'
 /** One ECS exchange's own limit: the vendor's client reads an answer for 10 s at most. */
-export const ECS_EXCHANGE_MS = 10_000
+const ECS_EXCHANGE_MS = 10_000
 
 /** The vendor's packages are CommonJS with `exports.default`: Node's loader and a bundler differ. */
 function vendor<T>(module: unknown): T {
@@ -74,7 +74,7 @@ const tea = vendor<TeaUtil>(teaUtil)
 const EMPTY_PAYLOAD = signing.hexEncode(signing.hash(Buffer.from(''), ALGORITHM))
 
 /** The signed request for one RPC call, header for header as openapi-client's doRequest makes it. */
-export function signedRequest(
+function signedRequest(
   options: Pick<RpcClientOptions, 'endpoint' | 'protocol' | 'version' | 'userAgent'>,
   action: string,
   query: Record<string, string>,

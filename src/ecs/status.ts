@@ -26,7 +26,7 @@ export const TERMINAL_STATUSES = [
 export const KNOWN_STATUSES: readonly string[] = [...RUNNING_STATUSES, ...TERMINAL_STATUSES]
 
 /** What a status means for the step. */
-export type StatusClass = 'running' | 'success' | 'partial' | 'failed' | 'cancelled'
+type StatusClass = 'running' | 'success' | 'partial' | 'failed' | 'cancelled'
 
 const CLASSES: Record<string, StatusClass> = {
   SUCCESS: 'success',

@@ -10,7 +10,7 @@ import { InputError } from '../api/errors.js'
 import { Inputs } from '../constants.js'
 import type { RunOrigin } from '../github.js'
 
-export const MAX_CLIENT_TOKEN = 64
+const MAX_CLIENT_TOKEN = 64
 
 export function deriveClientToken(
   origin: RunOrigin,

@@ -1,7 +1,7 @@
 /**
  * Every input's default, in one place. The runner passes action.yml's
  * defaults itself; these are what the code assumes when an input is empty
- * (a local run, a test), and __tests__/repo/defaults.test.ts ties each one to
+ * (a local run, a test), and __tests__/repo/docs.test.ts ties each one to
  * action.yml, so the two cannot drift.
  */
 import { Inputs } from '../constants.js'

@@ -12,7 +12,7 @@ export interface Endpoint {
 }
 
 /** Loopback hosts, as the URL parser writes them (it turns `127.1` into `127.0.0.1`). */
-export const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
 /**
  * `host`, `host:port` or `scheme://host[:port]`, judged by a real URL parser:

@@ -23,7 +23,8 @@ export interface Settings {
   pipelineName?: string
   executionId?: string
   tags: Tag[]
-  wait: boolean
+  /** Wait for the build to end (input `wait`); false: start it and return. */
+  waitForEnd: boolean
   timeoutMs: number
   pollIntervalMs: number
   maxPollIntervalMs: number
@@ -34,21 +35,21 @@ export interface Settings {
   clientToken: string
   /** The ClientToken came from the client-token input (and so may have been used before). */
   clientTokenGiven: boolean
-  endpoint: Endpoint
+  ecsEndpoint: Endpoint
   stsEndpoint: Endpoint
   /** The instance metadata service, for ecs-ram-role. */
   metadataEndpoint: Endpoint
-  credentials: ChosenCredentials
+  credentialSource: ChosenCredentials
   /** Where the run comes from (@actions/github's context). */
   origin: RunOrigin
   /** Read this pipeline's recent build durations to poll sparsely until the end is near. */
   history: boolean
 }
 
-export const MIN_POLL_INTERVAL_MS = 1000
+const MIN_POLL_INTERVAL_MS = 1000
 /** A self-hosted job's longest run. */
-export const MAX_TIMEOUT_MS = 5 * 24 * 3_600_000
-export const MAX_INTERVAL_MS = 3_600_000
+const MAX_TIMEOUT_MS = 5 * 24 * 3_600_000
+const MAX_INTERVAL_MS = 3_600_000
 
 type Env = Record<string, string | undefined>
 
@@ -75,7 +76,7 @@ function optional(name: string): string | undefined {
   return input(name) || undefined
 }
 
-export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+function parseBoolean(name: string, value: string, fallback: boolean): boolean {
   if (value === '') return fallback
   const lower = value.toLowerCase()
   if (lower === 'true') return true
@@ -83,7 +84,7 @@ export function parseBoolean(name: string, value: string, fallback: boolean): bo
   throw new InputError(name, `must be true or false, not "${value}"`)
 }
 
-export function parseChoice<T extends string>(
+function parseChoice<T extends string>(
   name: string,
   value: string,
   choices: readonly T[],
@@ -123,7 +124,7 @@ function tagsWithProvenance(origin: RunOrigin): Tag[] {
   }
 }
 
-export function parseTagsInput(value: string): Tag[] {
+function parseTagsInput(value: string): Tag[] {
   try {
     return parseTags(value)
   } catch (error) {
@@ -148,7 +149,7 @@ export function getSettings(
     clientToken: checkClientToken(optional(Inputs.ClientToken) ?? deriveClientToken(origin, nonce)),
     clientTokenGiven: Boolean(optional(Inputs.ClientToken)),
     ...endpointInputs(regionId, env),
-    credentials: chooseCredentials(credentialInputs, env, origin),
+    credentialSource: chooseCredentials(credentialInputs, env, origin),
     origin,
     history: parseBoolean(Inputs.PollHistory, input(Inputs.PollHistory), true)
   }
@@ -158,9 +159,9 @@ export function getSettings(
 function endpointInputs(
   regionId: string,
   env: Env
-): Pick<Settings, 'endpoint' | 'stsEndpoint' | 'metadataEndpoint'> {
+): Pick<Settings, 'ecsEndpoint' | 'stsEndpoint' | 'metadataEndpoint'> {
   return {
-    endpoint: parseEndpoint(
+    ecsEndpoint: parseEndpoint(
       Inputs.Endpoint,
       optional(Inputs.Endpoint) ?? defaultEcsEndpoint(regionId)
     ),
@@ -219,7 +220,7 @@ function targetInputs(): Pick<Settings, 'pipelineId' | 'pipelineName' | 'executi
 
 type WaitSettings = Pick<
   Settings,
-  | 'wait'
+  | 'waitForEnd'
   | 'timeoutMs'
   | 'pollIntervalMs'
   | 'maxPollIntervalMs'
@@ -244,7 +245,7 @@ function waitInputs(): WaitSettings {
   const flag = (name: string, fallback: boolean): boolean =>
     parseBoolean(name, input(name), fallback)
   return {
-    wait: flag(Inputs.Wait, true),
+    waitForEnd: flag(Inputs.Wait, true),
     timeoutMs,
     pollIntervalMs,
     maxPollIntervalMs,

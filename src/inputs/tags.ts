@@ -10,7 +10,7 @@ export interface Tag {
   value: string
 }
 
-export const MAX_TAGS = 20
+const MAX_TAGS = 20
 
 export function parseTags(text: string): Tag[] {
   const entries = text
@@ -55,7 +55,7 @@ export function withProvenance(tags: Tag[], provenance: Tag[]): Tag[] {
   return all
 }
 
-export function checkTag({ key, value }: Tag): void {
+function checkTag({ key, value }: Tag): void {
   if (key.length < 1 || key.length > 128) {
     throw new Error(`key "${key}" must be 1 to 128 characters`)
   }

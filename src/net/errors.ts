@@ -3,7 +3,7 @@
  * as one error type with a kind: classification reads the kind, never the text.
  */
 
-export type TransportKind =
+type TransportKind =
   /** Not sent: the deadline leaves no time for it. */
   | 'deadline'
   /** No complete answer within the exchange's limit. */
@@ -23,7 +23,7 @@ export type TransportKind =
   /** The proxy refused to connect us (CONNECT answered with a status other than 200). */
   | 'proxy'
 
-export interface TransportFacts {
+interface TransportFacts {
   kind: TransportKind
   /** Node's code (ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN, HPE_…), or the proxy's HTTP status. */
   code?: string

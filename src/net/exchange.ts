@@ -26,7 +26,7 @@ import { DEADLINE, fromSocketError, TransportError } from './errors.js'
 
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 /** The longest one exchange may take, unless the service's own limit is shorter. */
-export const MAX_EXCHANGE_MS = 15_000
+const MAX_EXCHANGE_MS = 15_000
 /** Not worth sending with less time than this left before the deadline. */
 export const MIN_EXCHANGE_MS = 1_000
 
@@ -90,7 +90,7 @@ export function currentScope(): ExchangeScope | undefined {
 }
 
 /** How long the next exchange may take, or 0 when it must not be sent. */
-export function exchangeLimitMs(ownLimitMs = MAX_EXCHANGE_MS): number {
+function exchangeLimitMs(ownLimitMs = MAX_EXCHANGE_MS): number {
   const limit = Math.min(ownLimitMs, MAX_EXCHANGE_MS)
   const scope = scopes.getStore()
   if (!scope) return limit

@@ -18,7 +18,7 @@ import { METADATA_HOST } from '../inputs/endpoints.js'
 import type { Route, Router } from './exchange.js'
 
 /** A proxy variable that is set but names no usable HTTP proxy. */
-export class ProxySettingError extends Error {
+class ProxySettingError extends Error {
   constructor(variable: string, problem: string) {
     super(`The environment variable ${variable} ${problem}`)
     this.name = 'ProxySettingError'

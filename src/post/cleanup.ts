@@ -6,7 +6,7 @@
  */
 import { describeError } from '../api/errors.js'
 import { systemClock, type Clock } from '../clock.js'
-import { cancelExecution } from '../ecs/cancel.js'
+import { cancelBuild } from '../ecs/cancel.js'
 import { connectEcs, type EcsConnector } from '../ecs/connect.js'
 import { withPolicy } from '../ecs/policy.js'
 import { getSettings } from '../inputs/settings.js'
@@ -21,14 +21,14 @@ import { PostStepState, type PostStepFacts } from '../state.js'
 /** The post step's budget: GitHub gives a cancelled job's post steps little time. */
 export const POST_CANCEL_BUDGET_MS = 25_000
 
-export interface PostDependencies {
+interface PostDependencies {
   clock: Clock
-  state: StateStore
+  stateStore: StateStore
   log: Log
   secrets: Secrets
   env: Record<string, string | undefined>
   route: Router
-  credentials: CredentialFactory
+  makeProvider: CredentialFactory
   connect: EcsConnector
 }
 
@@ -37,12 +37,12 @@ function postDependencies(overrides: Partial<PostDependencies>): PostDependencie
   const runner = actionsRunner(secrets)
   return {
     clock: systemClock,
-    state: runner.state,
+    stateStore: runner.state,
     log: runner.log,
     secrets,
     env: process.env,
     route: overrides.route ?? createRouter(secrets.add),
-    credentials: chosenSource,
+    makeProvider: chosenSource,
     connect: connectEcs,
     ...overrides
   }
@@ -50,7 +50,7 @@ function postDependencies(overrides: Partial<PostDependencies>): PostDependencie
 
 export async function cleanup(overrides: Partial<PostDependencies> = {}): Promise<void> {
   const deps = postDependencies(overrides)
-  const facts = new PostStepState(deps.state).read()
+  const facts = new PostStepState(deps.stateStore).read()
   const executionId = facts.executionId
   if (!executionId || !facts.guarded || facts.done) return
   if (facts.cancelRequested) {
@@ -86,8 +86,8 @@ function whyHere(facts: PostStepFacts): string {
 async function cancelWith(deps: PostDependencies, executionId: string) {
   const { clock, log, secrets } = deps
   const settings = getSettings(deps.env)
-  for (const secret of settings.credentials.secrets()) secrets.add(secret)
-  const credentials = deps.credentials(settings, {
+  for (const secret of settings.credentialSource.secrets()) secrets.add(secret)
+  const provider = deps.makeProvider(settings, {
     stsEndpoint: settings.stsEndpoint,
     metadataEndpoint: settings.metadataEndpoint,
     route: deps.route,
@@ -95,12 +95,12 @@ async function cancelWith(deps: PostDependencies, executionId: string) {
     clock,
     mask: secrets.add
   })
-  const client = deps.connect(settings, credentials, log, deps.route)
+  const client = deps.connect(settings, provider, log, deps.route)
   const ecs = withPolicy(client, {
     clock,
     log,
     deadline: clock.now() + POST_CANCEL_BUDGET_MS,
-    recover: [(error) => credentials.refused(error)]
+    recover: [(error) => provider.refused(error)]
   })
-  return cancelExecution(ecs, executionId, POST_CANCEL_BUDGET_MS)
+  return cancelBuild(ecs, executionId, POST_CANCEL_BUDGET_MS)
 }

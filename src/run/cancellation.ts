@@ -12,11 +12,11 @@ import type { Log } from '../log.js'
 export type Signals = Pick<NodeJS.Process, 'on' | 'off'>
 
 /** Requests a cancel within `budgetMs`; never rejects. */
-export type CancelRequest = (executionId: string, budgetMs: number) => Promise<CancelResult>
+type CancelRequest = (executionId: string, budgetMs: number) => Promise<CancelResult>
 
 /**
- * How long a cancel's retries may go on when the run is being cancelled: with
- * one exchange's floor (3 s, api/exchange.ts), the step ends within 5 s of the
+ * How long a cancel's retries may go on when the run is being cancelled: no
+ * exchange outlives it (net/exchange.ts), so the step ends within 5 s of the
  * signal (the runner sends SIGTERM 7.5 s after SIGINT).
  */
 export const CANCEL_ON_SIGNAL_BUDGET_MS = 2_000

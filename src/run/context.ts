@@ -1,6 +1,6 @@
 /**
  * What the main step's phases share: the outside world as one seam
- * (`Dependencies`, replaced by tests), and the run's own state (`Run`).
+ * (`Dependencies`, replaced by tests), and the run's own state (`MainStep`).
  */
 import type { Clock } from '../clock.js'
 import type { CredentialProvider } from '../credentials/provider.js'
@@ -20,7 +20,7 @@ import type { StepOutputs } from './outputs.js'
 export type CredentialFactory = (settings: Settings, context: ProviderContext) => CredentialProvider
 
 export const chosenSource: CredentialFactory = (settings, context) =>
-  settings.credentials.create(context)
+  settings.credentialSource.create(context)
 
 /** The outside world, as the main step sees it. */
 export interface Dependencies {
@@ -28,7 +28,8 @@ export interface Dependencies {
   log: Log
   /** Every secret the step learns: masked, and scrubbed from what it writes. */
   secrets: Secrets
-  state: StateStore
+  /** Where the post step's state is kept (GITHUB_STATE). */
+  stateStore: StateStore
   env: Record<string, string | undefined>
   /** Where SIGINT/SIGTERM arrive (process). */
   signals: Signals
@@ -36,7 +37,7 @@ export interface Dependencies {
   writeSummary: (markdown: string) => Promise<void>
   /** How each request is routed (net/proxy.ts). */
   route: Router
-  credentials: CredentialFactory
+  makeProvider: CredentialFactory
   /** The raw ECS client, before the call policy is applied. */
   connect: EcsConnector
 }
@@ -45,15 +46,17 @@ export interface Dependencies {
 export type Ownership = 'started' | 'attached' | 'given'
 
 /** One run of the main step, once settings and credentials are known. */
-export interface Run {
+export interface MainStep {
   settings: Settings
   /** The policy-wrapped client: the run's deadline, retries, recovery and cancellation. */
   ecs: Ecs
-  credentials: CredentialProvider
+  /** Where the signing keys come from (the chosen source's provider). */
+  provider: CredentialProvider
   clock: Clock
   log: Log
   outputs: StepOutputs
-  state: PostStepState
+  /** What the post step is told. */
+  postStep: PostStepState
   cancellation: RunCancellation
   writeSummary: Dependencies['writeSummary']
   /** When the step began, on the monotonic clock (before credentials: they count inside timeout). */

@@ -6,7 +6,7 @@
  */
 import { describeError } from '../api/errors.js'
 import { retryToken } from '../inputs/client-token.js'
-import type { Run, Ownership } from './context.js'
+import type { MainStep, Ownership } from './context.js'
 import { CANCEL_ON_SIGNAL_BUDGET_MS } from './cancellation.js'
 import { otherRunning, type Other, startedBefore } from './identity.js'
 import { tryStart } from './start.js'
@@ -19,8 +19,11 @@ export interface Chosen {
   visibleFrom: number
 }
 
-export async function executionPhase(run: Run, pipelineId: string | undefined): Promise<Chosen> {
-  const { settings, log, cancellation, clock } = run
+export async function executionPhase(
+  step: MainStep,
+  pipelineId: string | undefined
+): Promise<Chosen> {
+  const { settings, log, cancellation, clock } = step
   let chosen: Chosen
   if (settings.executionId) {
     chosen = { executionId: settings.executionId, ownership: 'given', visibleFrom: clock.now() }
@@ -31,9 +34,9 @@ export async function executionPhase(run: Run, pipelineId: string | undefined): 
         'The workflow run was cancelled before a build was started; nothing was started.'
       )
     const pipeline = pipelineId!
-    chosen = await log.group(`Starting a build of ${pipeline}`, () => startOrAdopt(run, pipeline))
+    chosen = await log.group(`Starting a build of ${pipeline}`, () => startOrAdopt(step, pipeline))
   }
-  await record(run, chosen)
+  await record(step, chosen)
   return chosen
 }
 
@@ -43,26 +46,27 @@ export async function executionPhase(run: Run, pipelineId: string | undefined): 
  * wait: false) would run on unseen: it is cancelled, and the step fails naming
  * the file.
  */
-async function record(run: Run, chosen: Chosen): Promise<void> {
-  const { settings, cancellation, outputs } = run
+async function record(step: MainStep, chosen: Chosen): Promise<void> {
+  const { settings, cancellation, outputs } = step
   const started = chosen.ownership === 'started'
   const guarded = started && settings.cancelOnJobCancel
   // The main step guards it from now on, also under wait: false: a run cancelled
   // while the build was starting cancels it (at once if it is being cancelled already).
   if (guarded) cancellation.guard(chosen.executionId)
   try {
-    run.state.execution(chosen.executionId, guarded && settings.wait)
+    step.postStep.execution(chosen.executionId, guarded && settings.waitForEnd)
   } catch (error) {
-    throw await unseen(run, chosen, error)
+    throw await unseen(step, chosen, error)
   }
   outputs.execution(chosen.executionId)
-  if (started && !settings.wait && outputs.failed) throw await unseen(run, chosen, outputs.failed)
+  if (started && !settings.waitForEnd && outputs.failed)
+    throw await unseen(step, chosen, outputs.failed)
 }
 
-async function unseen(run: Run, chosen: Chosen, error: unknown): Promise<Error> {
+async function unseen(step: MainStep, chosen: Chosen, error: unknown): Promise<Error> {
   if (chosen.ownership !== 'started')
     return error instanceof Error ? error : new Error(String(error))
-  const cancel = await run.cancellation.cancelOnce(
+  const cancel = await step.cancellation.cancelOnce(
     chosen.executionId,
     CANCEL_ON_SIGNAL_BUDGET_MS * 5
   )
@@ -72,34 +76,34 @@ async function unseen(run: Run, chosen: Chosen, error: unknown): Promise<Error> 
 }
 
 /** Starts a build, or follows if-running when the pipeline is busy; within the deadline. */
-export async function startOrAdopt(run: Run, pipelineId: string): Promise<Chosen> {
-  const firstStartWall = run.clock.wall()
+async function startOrAdopt(step: MainStep, pipelineId: string): Promise<Chosen> {
+  const firstStartWall = step.clock.wall()
   for (let round = 0; ; round++) {
     // A token whose first use failed may be answered with that failure again:
     // each start after a wait has a new one, derived from the first.
     const token =
-      round === 0 ? run.settings.clientToken : retryToken(run.settings.clientToken, round)
-    const started = await tryStart(run, pipelineId, token)
-    const answeredAt = run.clock.now()
+      round === 0 ? step.settings.clientToken : retryToken(step.settings.clientToken, round)
+    const started = await tryStart(step, pipelineId, token)
+    const answeredAt = step.clock.now()
     const other: Other | undefined = started
-      ? await startedBefore(run, started, firstStartWall)
-      : await otherRunning(run, pipelineId)
+      ? await startedBefore(step, started, firstStartWall)
+      : await otherRunning(step, pipelineId)
     if (started && !other)
       return { executionId: started.executionId, ownership: 'started', visibleFrom: answeredAt }
-    const adopted = followIfRunning(run, pipelineId, other)
+    const adopted = followIfRunning(step, pipelineId, other)
     if (adopted) return adopted
-    if (other?.running) await waitForOther(run, pipelineId, other.execution)
-    await pause(run, pipelineId)
+    if (other?.running) await waitForOther(step, pipelineId, other.execution)
+    await pause(step, pipelineId)
   }
 }
 
 /** if-running for a busy pipeline: the error under fail, the execution to adopt under attach, nothing under wait. */
 function followIfRunning(
-  run: Run,
+  step: MainStep,
   pipelineId: string,
   other: Other | undefined
 ): Chosen | undefined {
-  const { settings, log, clock } = run
+  const { settings, log, clock } = step
   if (settings.ifRunning === 'wait') return undefined
   if (settings.ifRunning === 'attach' && other) {
     const { execution } = other

@@ -7,13 +7,13 @@
 import { describeError } from '../api/errors.js'
 import { formatDuration } from '../inputs/duration.js'
 import { expectedEndWindow, type ScheduleOptions } from '../wait/schedule.js'
-import type { Run } from './context.js'
+import type { MainStep } from './context.js'
 
-export const HISTORY_SIZE = 10
-export const HISTORY_BUDGET_MS = 10_000
+const HISTORY_SIZE = 10
+const HISTORY_BUDGET_MS = 10_000
 
 export async function readHistory(
-  { ecs, log }: Run,
+  { ecs, log }: MainStep,
   pipelineId: string,
   executionId: string
 ): Promise<ScheduleOptions['expectedEnd']> {

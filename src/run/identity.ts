@@ -11,7 +11,7 @@ import { describeError } from '../api/errors.js'
 import type { Execution, Started } from '../ecs/client.js'
 import { brokenListing, eachPage } from '../ecs/listing.js'
 import { isTerminal, RUNNING_STATUSES } from '../ecs/status.js'
-import type { Run } from './context.js'
+import type { MainStep } from './context.js'
 
 /** Another's execution that stands in our way, and why, in words. */
 export interface Other {
@@ -31,7 +31,7 @@ const LOOK_UP_BUDGET_MS = 10_000
  * answer, not listed yet: a new build is often not listed at once).
  */
 export async function startedBefore(
-  { ecs, clock, log, settings }: Run,
+  { ecs, clock, log, settings }: MainStep,
   started: Started,
   firstStartWall: number
 ): Promise<Other | undefined> {
@@ -60,12 +60,12 @@ export async function startedBefore(
 }
 
 /** The pipeline's running execution (the newest, if several), when a start found it busy. */
-export async function otherRunning(run: Run, pipelineId: string): Promise<Other | undefined> {
+export async function otherRunning(step: MainStep, pipelineId: string): Promise<Other | undefined> {
   // Every known running status, all pages (an empty Status filter may not list
   // every status: docs/api-notes.md); then one unfiltered page, for a running
   // status this action does not know yet.
-  let found = await newestRunning(run, pipelineId, RUNNING_STATUSES)
-  if (!found.execution && !found.broken) found = await newestRunning(run, pipelineId, undefined, 1)
+  let found = await newestRunning(step, pipelineId, RUNNING_STATUSES)
+  if (!found.execution && !found.broken) found = await newestRunning(step, pipelineId, undefined, 1)
   if (!found.execution && found.broken)
     throw new Error(
       `Pipeline ${pipelineId} is busy, but ${found.broken}; try again, or give execution-id to wait for its build`
@@ -82,7 +82,7 @@ export async function otherRunning(run: Run, pipelineId: string): Promise<Other 
 
 /** The newest running execution of this pipeline in a listing, holding one page at a time. */
 async function newestRunning(
-  { ecs }: Run,
+  { ecs }: MainStep,
   pipelineId: string,
   statuses: readonly string[] | undefined,
   maxPages?: number

@@ -2,7 +2,7 @@
 import { describeError } from '../api/errors.js'
 import type { Pipeline } from '../ecs/client.js'
 import { brokenListing, eachPage } from '../ecs/listing.js'
-import type { Run } from './context.js'
+import type { MainStep } from './context.js'
 
 /** A best-effort look-up never holds the step up for longer than this. */
 export const LOOK_UP_BUDGET_MS = 10_000
@@ -10,13 +10,13 @@ export const LOOK_UP_BUDGET_MS = 10_000
 const LISTED = 10
 
 /** The pipeline to build, or undefined when only execution-id was given. */
-export async function pipelinePhase(run: Run): Promise<string | undefined> {
-  const { settings, log, outputs } = run
+export async function pipelinePhase(step: MainStep): Promise<string | undefined> {
+  const { settings, log, outputs } = step
   const name = settings.pipelineName
   const pipelineId =
     settings.pipelineId ??
     (name
-      ? await log.group(`Resolving image pipeline "${name}"`, () => resolvePipeline(run, name))
+      ? await log.group(`Resolving image pipeline "${name}"`, () => resolvePipeline(step, name))
       : undefined)
   if (pipelineId) outputs.pipeline(pipelineId)
   return pipelineId
@@ -27,7 +27,7 @@ export async function pipelinePhase(run: Run): Promise<string | undefined> {
  * was found; a listing that could not be read whole is said to be broken, not
  * read as "no such pipeline".
  */
-export async function resolvePipeline({ settings, ecs, log }: Run, name: string): Promise<string> {
+async function resolvePipeline({ settings, ecs, log }: MainStep, name: string): Promise<string> {
   const exact = new Map<string, Pipeline>()
   const others = new Map<string, Pipeline>()
   const listing = await eachPage(
@@ -61,7 +61,7 @@ export async function resolvePipeline({ settings, ecs, log }: Run, name: string)
 
 /** The pipeline's name, for the summary: best-effort, and nothing lost without it (e.g. no ecs:DescribeImagePipelines). */
 export async function lookUpPipelineName(
-  { ecs, log }: Run,
+  { ecs, log }: MainStep,
   pipelineId: string
 ): Promise<string | undefined> {
   try {

@@ -8,38 +8,40 @@ import type { CancelResult } from '../ecs/cancel.js'
 import { failureReason } from '../ecs/client.js'
 import { runLinks } from '../github.js'
 import type { WaitResult } from '../wait/wait.js'
-import { ReportedFailure, type Run } from './context.js'
+import { ReportedFailure, type MainStep } from './context.js'
 import type { Chosen } from './execution.js'
 import { lookUpPipelineName } from './pipeline.js'
-import { cancelsAfterTimeout, decideResult, type StepResult } from './result.js'
+import { cancelsAfterTimeout, decideOutcome, type Outcome } from './result.js'
 import { renderSummary, type SummaryFacts } from './summary.js'
 
 /** How long the cancel after a time-out may take. */
-export const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000
+const CANCEL_AFTER_TIMEOUT_BUDGET_MS = 30_000
 
 export async function reportPhase(
-  run: Run,
+  step: MainStep,
   chosen: Chosen,
   knownPipelineId: string | undefined,
   waited: WaitResult
 ): Promise<void> {
-  const { settings, clock, outputs, startedAt } = run
+  const { settings, clock, outputs, startedAt } = step
   const durationMs = clock.now() - startedAt
   outputs.duration(durationMs)
   const last = waited.execution
   const pipelineId = knownPipelineId ?? last?.pipelineId
   if (pipelineId && !knownPipelineId) outputs.pipeline(pipelineId)
 
-  const cancel = await cancelAfterWait(run, chosen, waited)
-  const result = decideResult(
+  const cancel = await cancelAfterWait(step, chosen, waited)
+  const result = decideOutcome(
     { ...chosen, end: waited.end, error: waited.error, execution: last, durationMs, cancel },
     settings
   )
   // The summary names the pipeline; on a cancelled run, no time is spent on that.
   const pipelineName =
     settings.pipelineName ??
-    (pipelineId && waited.end !== 'aborted' ? await lookUpPipelineName(run, pipelineId) : undefined)
-  await writeSummary(run, {
+    (pipelineId && waited.end !== 'aborted'
+      ? await lookUpPipelineName(step, pipelineId)
+      : undefined)
+  await writeSummary(step, {
     conclusion: result.conclusion,
     pipelineId,
     pipelineName,
@@ -58,12 +60,12 @@ export async function reportPhase(
     links: runLinks(settings.origin),
     timeline: waited.timeline
   })
-  conclude(run, result, cancel)
+  conclude(step, result, cancel)
 }
 
 /** The cancel a time-out calls for, or the one a cancelled run already asked for. */
 async function cancelAfterWait(
-  { settings, cancellation }: Run,
+  { settings, cancellation }: MainStep,
   chosen: Chosen,
   waited: WaitResult
 ): Promise<CancelResult | undefined> {
@@ -75,9 +77,13 @@ async function cancelAfterWait(
 }
 
 /** The post step's state, then the step's last word. */
-function conclude({ log, state, outputs }: Run, result: StepResult, cancel?: CancelResult): void {
-  if (result.done) state.done()
-  else if (cancel && !cancel.settled) state.cancelFailed(cancel.words)
+function conclude(
+  { log, postStep, outputs }: MainStep,
+  result: Outcome,
+  cancel?: CancelResult
+): void {
+  if (result.done) postStep.done()
+  else if (cancel && !cancel.settled) postStep.cancelFailed(cancel.words)
   if (!result.passed) throw new ReportedFailure(result.message)
   // The build is settled; outputs that could not be written fail the step now.
   if (outputs.failed) throw new ReportedFailure(describeError(outputs.failed))
@@ -86,12 +92,12 @@ function conclude({ log, state, outputs }: Run, result: StepResult, cancel?: Can
 }
 
 export async function writeSummary(
-  run: Pick<Run, 'writeSummary' | 'log'>,
+  step: Pick<MainStep, 'writeSummary' | 'log'>,
   facts: SummaryFacts
 ): Promise<void> {
   try {
-    await run.writeSummary(renderSummary(facts))
+    await step.writeSummary(renderSummary(facts))
   } catch (error) {
-    run.log.warning(`Could not write the job summary: ${describeError(error)}`)
+    step.log.warning(`Could not write the job summary: ${describeError(error)}`)
   }
 }

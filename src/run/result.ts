@@ -31,7 +31,7 @@ export type ResultSettings = Pick<
 /** How the step ended, as the summary's heading says it. */
 export type Conclusion = 'succeeded' | 'failed' | 'timed-out' | 'polling-failed' | 'cancelled'
 
-export interface StepResult {
+export interface Outcome {
   conclusion: Conclusion
   passed: boolean
   /** The step's last word: the failure, or the line logged when it passes. */
@@ -49,7 +49,7 @@ export function cancelsAfterTimeout(ownership: Ownership, settings: ResultSettin
   return ownership === 'started' && settings.onTimeout === 'cancel'
 }
 
-export function decideResult(ending: Ending, settings: ResultSettings): StepResult {
+export function decideOutcome(ending: Ending, settings: ResultSettings): Outcome {
   if (ending.end === 'aborted') return aborted(ending, settings)
   if (ending.end === 'timed_out' || ending.end === 'failed') return timedOut(ending, settings)
   return ended(ending, settings)
@@ -59,7 +59,7 @@ function lastStatus(ending: Ending): string {
   return ending.execution?.status ?? 'unknown'
 }
 
-function aborted(ending: Ending, settings: ResultSettings): StepResult {
+function aborted(ending: Ending, settings: ResultSettings): Outcome {
   const owned = ending.ownership === 'started'
   const note =
     ending.cancel?.words ??
@@ -77,7 +77,7 @@ function aborted(ending: Ending, settings: ResultSettings): StepResult {
 }
 
 /** A time-out, or a poll that failed for good: the build's end is unknown, and on-timeout decides. */
-function timedOut(ending: Ending, settings: ResultSettings): StepResult {
+function timedOut(ending: Ending, settings: ResultSettings): Outcome {
   const failed = ending.end === 'failed'
   let note: string
   if (settings.onTimeout === 'leave') {
@@ -100,7 +100,7 @@ function timedOut(ending: Ending, settings: ResultSettings): StepResult {
   }
 }
 
-function ended(ending: Ending, settings: ResultSettings): StepResult {
+function ended(ending: Ending, settings: ResultSettings): Outcome {
   const execution = ending.execution!
   const image = `Image: ${execution.imageId ?? 'none reported'}`
   const reason = failureReason(execution)

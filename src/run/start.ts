@@ -13,9 +13,9 @@ import type { Started } from '../ecs/client.js'
 import type { Settings } from '../inputs/settings.js'
 import { formatDuration } from '../inputs/duration.js'
 import { DEADLINE } from '../net/errors.js'
-import type { Run } from './context.js'
+import type { MainStep } from './context.js'
 
-export const START_MAX_FAILURES = 6
+const START_MAX_FAILURES = 6
 const BUSY = 'InvalidImagePipeline.HasRunningExecution'
 
 /**
@@ -36,11 +36,11 @@ export function startPolicy(
 
 /** The new execution, or undefined when the pipeline is busy. */
 export async function tryStart(
-  run: Run,
+  step: MainStep,
   pipelineId: string,
   clientToken: string
 ): Promise<Started | undefined> {
-  const { settings, ecs, log, cancellation } = run
+  const { settings, ecs, log, cancellation } = step
   try {
     const started = await ecs
       .with({

@@ -54,7 +54,7 @@ function link(label: string, url: string | undefined): string | undefined {
  * documentation links to it. The vendor documents no link to one image or to
  * an Image Builder execution, so none is made up.
  */
-export function consoleImagesUrl(regionId: string): string {
+function consoleImagesUrl(regionId: string): string {
   return `https://ecs.console.aliyun.com/#/image/region/${encodeURIComponent(regionId)}/imageList`
 }
 

@@ -5,11 +5,15 @@
  */
 import type { Execution } from '../ecs/client.js'
 import { waitForExecution, type WaitEnd } from '../wait/wait.js'
-import type { Run } from './context.js'
+import type { MainStep } from './context.js'
 
 /** Returns once the other execution ended; throws if the run ends first. */
-export async function waitForOther(run: Run, pipelineId: string, other: Execution): Promise<void> {
-  const { settings, ecs, clock, log, deadline, cancellation } = run
+export async function waitForOther(
+  step: MainStep,
+  pipelineId: string,
+  other: Execution
+): Promise<void> {
+  const { settings, ecs, clock, log, deadline, cancellation } = step
   log.info(
     `Pipeline ${pipelineId} is busy with execution ${other.executionId} (${other.status}); waiting for it to end (if-running: wait).`
   )
@@ -30,8 +34,8 @@ export async function waitForOther(run: Run, pipelineId: string, other: Executio
 }
 
 /** Between two starts: at least one poll interval, never past the deadline. */
-export async function pause(run: Run, pipelineId: string): Promise<void> {
-  const { settings, clock, deadline, cancellation } = run
+export async function pause(step: MainStep, pipelineId: string): Promise<void> {
+  const { settings, clock, deadline, cancellation } = step
   if (clock.now() + settings.pollIntervalMs > deadline)
     stopWaiting(pipelineId, undefined, 'timed_out')
   await clock.sleep(settings.pollIntervalMs, cancellation.signal)

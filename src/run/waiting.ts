@@ -1,18 +1,18 @@
 /** The wait phase: history first (when it can help), then the wait loop, outputs refreshed as it goes. */
 import { waitForExecution, type WaitResult } from '../wait/wait.js'
-import type { Run } from './context.js'
+import type { MainStep } from './context.js'
 import type { Chosen } from './execution.js'
 import { readHistory } from './history.js'
 
 export async function waitPhase(
-  run: Run,
+  step: MainStep,
   { executionId, visibleFrom }: Chosen,
   pipelineId: string | undefined
 ): Promise<WaitResult> {
-  const { settings, ecs, clock, log, outputs, cancellation, startedAt, deadline } = run
+  const { settings, ecs, clock, log, outputs, cancellation, startedAt, deadline } = step
   const expectedEnd =
     settings.history && pipelineId && !cancellation.cancelled
-      ? await readHistory(run, pipelineId, executionId)
+      ? await readHistory(step, pipelineId, executionId)
       : undefined
   return log.group(`Waiting for execution ${executionId}`, () =>
     waitForExecution({

@@ -32,7 +32,7 @@ export interface Runner {
 }
 
 /** A runner file (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY) that could not be written. */
-export class RunnerFileError extends Error {
+class RunnerFileError extends Error {
   constructor(
     readonly file: 'GITHUB_OUTPUT' | 'GITHUB_STATE' | 'GITHUB_STEP_SUMMARY',
     what: string,
@@ -59,7 +59,7 @@ export function runnerMask(secret: string): void {
 }
 
 /** The runner's log: every line scrubbed, then defused. */
-export function runnerLog(secrets: Pick<Secrets, 'scrub'>): Log {
+function runnerLog(secrets: Pick<Secrets, 'scrub'>): Log {
   const line = (message: string): string => forLog(secrets.scrub(message))
   return {
     debug: (message) => core.debug(line(message)),

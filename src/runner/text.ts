@@ -17,7 +17,7 @@
 /** The most characters of one text kept anywhere (outputs, log lines, summary cells). */
 export const MAX_TEXT = 4096
 /** GitHub drops a step summary over 1 MiB: stay well under it. */
-export const MAX_SUMMARY_BYTES = 1024 * 1024 - 64 * 1024
+const MAX_SUMMARY_BYTES = 1024 * 1024 - 64 * 1024
 
 /** What an ExecutionId, ImageId or ImagePipelineId must look like. */
 export const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/

@@ -53,22 +53,22 @@ export interface PollState {
   retryAfterMs?: number
 }
 
-export const DEFAULT_FACTOR = 1.5
+const DEFAULT_FACTOR = 1.5
 /** In running phases other than the last, at most this many minimum intervals apart. */
-export const PHASE_CEILING = 2
+const PHASE_CEILING = 2
 /** Before the likely end (from history), at most this many minimum intervals apart. */
-export const SPARSE_CEILING = 3
+const SPARSE_CEILING = 3
 /** Jitter: a delay moves by up to half this share of it, either way. */
-export const JITTER = 0.2
+const JITTER = 0.2
 /** After throttling, the backoff halves with every this much time without throttling. */
 export const BACKOFF_HALF_LIFE_MS = 10 * 60_000
 /** Backed off to the maximum, a delay is drawn between this share of it and all of it. */
 export const CEILING_SPREAD = 0.7
 /** In the last phases, a throttled poll is retried between the minimum and this much over it. */
-export const CLOSING_RETRY_SPREAD = 0.2
+const CLOSING_RETRY_SPREAD = 0.2
 
 /** The usual last phases: the end follows them. */
-export function isFinalPhase(status: string | undefined): boolean {
+function isFinalPhase(status: string | undefined): boolean {
   return status === 'RELEASING' || status === 'CANCELLING'
 }
 

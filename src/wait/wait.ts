@@ -68,7 +68,7 @@ export interface WaitResult {
   throttleDelayMs: number
 }
 
-export const DEFAULT_VISIBILITY_GRACE_MS = 60_000
+const DEFAULT_VISIBILITY_GRACE_MS = 60_000
 /** The last poll comes this long before the deadline, so that its exchange is sent, and ends, within it. */
 export const FINAL_POLL_MS = MIN_EXCHANGE_MS + 500
 const OPERATION = 'DescribeImagePipelineExecutions'
@@ -88,18 +88,18 @@ export async function waitForExecution(options: WaitOptions): Promise<WaitResult
       return polled.code === DEADLINE ? wait.finish('timed_out') : wait.finish('failed', polled)
     const now = clock.now()
     if (now >= lastPoll) return wait.finish('timed_out')
-    const state = wait.state
+    const pollState = wait.pollState
     // Never sooner than the service asked (x-acs-retry-after).
     const scheduled = Math.max(
-      nextPollDelay(state, options.schedule, random),
-      state.retryAfterMs ?? 0
+      nextPollDelay(pollState, options.schedule, random),
+      pollState.retryAfterMs ?? 0
     )
     const delay = untilDeadline(scheduled, now, lastPoll)
     wait.slowedBy(delay)
-    state.previousDelayMs = delay
-    state.backoffMs = nextBackoff(state, delay, options.schedule.minMs)
+    pollState.previousDelayMs = delay
+    pollState.backoffMs = nextBackoff(pollState, delay, options.schedule.minMs)
     log.debug(
-      `next poll in ${(delay / 1000).toFixed(1)}s${state.throttled ? ' (slowed down after throttling)' : ''}`
+      `next poll in ${(delay / 1000).toFixed(1)}s${pollState.throttled ? ' (slowed down after throttling)' : ''}`
     )
     await clock.sleep(delay, signal)
   }
@@ -107,7 +107,7 @@ export async function waitForExecution(options: WaitOptions): Promise<WaitResult
 
 /** What one wait has seen so far. */
 class Wait {
-  readonly state: PollState = { unchangedPolls: 0, throttled: false }
+  readonly pollState: PollState = { unchangedPolls: 0, throttled: false }
   private readonly timeline: TimelineEntry[] = []
   private readonly warned = new Set<string>()
   private readonly grace: number
@@ -127,8 +127,8 @@ class Wait {
   /** One poll: true when the execution has ended; the error when retrying cannot fix it. */
   async poll(): Promise<boolean | ApiError> {
     const { api, executionId } = this.options
-    this.state.throttled = false
-    this.state.retryAfterMs = undefined
+    this.pollState.throttled = false
+    this.pollState.retryAfterMs = undefined
     this.polls++
     try {
       const execution = await api.getExecution({ executionId })
@@ -142,8 +142,8 @@ class Wait {
       const error = toApiError(OPERATION, thrown, `execution ${executionId}`)
       if (!error.transient) return error
       this.failedPolls++
-      this.state.throttled = error.throttled
-      this.state.retryAfterMs = error.retryAfterMs
+      this.pollState.throttled = error.throttled
+      this.pollState.retryAfterMs = error.retryAfterMs
       if (error.throttled) this.throttledPolls++
       this.options.log.debug(
         `poll ${this.polls} failed with ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}; retry ${this.failedPolls} at the next poll`
@@ -154,8 +154,8 @@ class Wait {
 
   /** Counts what throttling (and its slow recovery) added to a delay. */
   slowedBy(delayMs: number): void {
-    if (!this.state.throttled && !this.state.backoffMs) return
-    const normal = scheduledDelay(this.state, this.options.schedule)
+    if (!this.pollState.throttled && !this.pollState.backoffMs) return
+    const normal = scheduledDelay(this.pollState, this.options.schedule)
     this.throttleDelayMs += Math.max(0, delayMs - normal)
   }
 
@@ -194,7 +194,7 @@ class Wait {
       })
     }
     log.debug(`poll ${this.polls}: execution ${executionId} not visible yet`)
-    this.state.unchangedPolls++
+    this.pollState.unchangedPolls++
   }
 
   private seen(execution: Execution): void {
@@ -203,17 +203,17 @@ class Wait {
     if (execution.status !== this.last?.status) {
       this.changed(execution, now)
     } else {
-      this.state.unchangedPolls++
+      this.pollState.unchangedPolls++
       log.debug(`poll ${this.polls}: ${execution.status}`)
     }
     this.last = execution
     this.options.onPoll?.(execution)
-    this.state.status = execution.status
+    this.pollState.status = execution.status
     // Since the execution's own start when the service says (an attached build began
     // earlier): its time against the wall clock, else this step's own time.
     const created = Date.parse(execution.creationTime ?? '')
     const wall = clock.wall()
-    this.state.elapsedMs =
+    this.pollState.elapsedMs =
       Number.isFinite(created) && created <= wall ? wall - created : now - startedAt
   }
 
@@ -228,7 +228,7 @@ class Wait {
     this.closeEntry(now)
     this.entryStartedAt = now
     this.timeline.push({ status: execution.status, since: clock.wall(), durationMs: 0 })
-    this.state.unchangedPolls = 0
+    this.pollState.unchangedPolls = 0
     log.info(
       `[${formatDuration(now - startedAt)}] ${execution.status}${execution.message ? `: ${execution.message}` : ''}`
     )
