@@ -23,12 +23,13 @@ export class Secrets {
   readonly add = (secret: string | undefined): void => {
     if (!secret) return
     this.mask(secret)
+    const plain = /^[A-Za-z0-9+/=.-]*$/.test(secret)
     for (const form of [
       secret,
       encodeURIComponent(secret),
       encodeURIComponent(secret).replace(/%20/g, '+'),
-      showInvisible(secret),
-      summaryText(secret)
+      // What the log and the summary would make of it: only a key of plain characters shows as itself.
+      ...(plain ? [] : [showInvisible(secret), summaryText(secret)])
     ]) {
       // Short values would scrub ordinary words: GitHub does not mask them either.
       if (form.length >= 4) this.values.add(form)

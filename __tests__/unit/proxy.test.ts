@@ -11,7 +11,7 @@ afterEach(() => {
   process.env = { ...saved }
 })
 
-function routeWith(env: Record<string, string>, url: string) {
+async function routeWith(env: Record<string, string>, url: string) {
   for (const name of [
     'HTTPS_PROXY',
     'https_proxy',
@@ -23,7 +23,7 @@ function routeWith(env: Record<string, string>, url: string) {
     delete process.env[name]
   Object.assign(process.env, env)
   const masked: string[] = []
-  const route = createRouter((secret) => masked.push(secret))(new URL(url))
+  const route = await createRouter((secret) => masked.push(secret))(new URL(url))
   return { proxy: route.proxy, masked }
 }
 
@@ -97,12 +97,12 @@ test.each<[string, Record<string, string>, string, string | undefined]>([
     'https://x.com/',
     'http://10.0.0.1:3128'
   ]
-])('%s', (_name, env, url, proxy) => {
-  expect(routeWith(env, url).proxy).toBe(proxy)
+])('%s', async (_name, env, url, proxy) => {
+  expect((await routeWith(env, url)).proxy).toBe(proxy)
 })
 
-test("the proxy's credentials are masked (decoded and encoded), and it is named without them", () => {
-  const { proxy, masked } = routeWith(
+test("the proxy's credentials are masked (decoded and encoded), and it is named without them", async () => {
+  const { proxy, masked } = await routeWith(
     { HTTPS_PROXY: 'http://ci:p%40ss%3Aword@proxy.corp:3128' },
     'https://x.com/'
   )
@@ -113,16 +113,17 @@ test("the proxy's credentials are masked (decoded and encoded), and it is named 
 
 test.each(['socks5://127.0.0.1:1080', 'proxy.corp:3128'])(
   '%s names no HTTP proxy: an error naming the variable',
-  (value) => {
-    expect(() => routeWith({ HTTPS_PROXY: value }, 'https://x.com/')).toThrow(
+  async (value) => {
+    await expect(routeWith({ HTTPS_PROXY: value }, 'https://x.com/')).rejects.toThrow(
       /The environment variable HTTPS_PROXY is not an HTTP proxy URL/
     )
   }
 )
 
-test('one agent per proxy and scheme: tunnels are kept alive across requests', () => {
+test('one agent per proxy and scheme: tunnels are kept alive across requests', async () => {
   process.env.HTTPS_PROXY = 'http://p:1'
   const route = createRouter(() => undefined)
-  expect(route(new URL('https://a.com/')).agent).toBe(route(new URL('https://b.com/')).agent)
-  expect(route(new URL('https://a.com/')).agent).not.toBe(route(new URL('http://127.0.0.1/')).agent)
+  const agent = async (url: string) => (await route(new URL(url))).agent
+  expect(await agent('https://a.com/')).toBe(await agent('https://b.com/'))
+  expect(await agent('https://a.com/')).not.toBe(await agent('http://127.0.0.1/'))
 })

@@ -3,7 +3,6 @@
  * ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE (a token
  * kept fresh by whatever wrote it), read again for every session.
  */
-import { readFile } from 'node:fs/promises'
 import { Inputs } from '../constants.js'
 import {
   checkSessionName,
@@ -46,7 +45,7 @@ export const oidcTokenFile: CredentialSource<TokenFileSettings> = {
   create: (settings, context) =>
     new OidcCredentials(
       settings,
-      async () => (await readFile(settings.path, 'utf8')).trim(),
+      async () => (await (await import('node:fs/promises')).readFile(settings.path, 'utf8')).trim(),
       context
     )
 }

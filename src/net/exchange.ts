@@ -20,7 +20,6 @@ import {
 } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { promisify } from 'node:util'
-import * as zlib from 'node:zlib'
 import type { Clock } from '../clock.js'
 import { DEADLINE, fromSocketError, TransportError } from './errors.js'
 
@@ -51,7 +50,8 @@ export interface Route {
   proxy?: string
 }
 
-export type Router = (url: URL) => Route
+/** How each request is routed; a proxy's route may take loading its agent. */
+export type Router = (url: URL) => Route | Promise<Route>
 
 /** What bounds the exchanges of one call: its deadline on `clock`, and the run's cancellation. */
 export interface ExchangeScope {
@@ -101,7 +101,7 @@ function exchangeLimitMs(ownLimitMs = MAX_EXCHANGE_MS): number {
 /** One exchange, bounded as the file's comment says. */
 export async function exchange(request: HttpRequest, route: Router): Promise<HttpResponse> {
   const limitMs = exchangeLimitMs(request.limitMs)
-  const { agent, proxy } = route(request.url)
+  const { agent, proxy } = await route(request.url)
   if (limitMs === 0)
     throw new TransportError(
       { kind: 'deadline', code: DEADLINE, reached: false, proxy },
@@ -227,11 +227,13 @@ function tooLarge(): TransportError {
 }
 
 type Inflate = (buffer: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>
-const INFLATE: Record<string, Inflate> = {
-  gzip: promisify(zlib.gunzip),
-  'x-gzip': promisify(zlib.gunzip),
-  deflate: promisify(zlib.inflate),
-  br: promisify(zlib.brotliDecompress)
+
+/** The inflater for an encoding; zlib loads only when an answer comes compressed. */
+async function inflaterFor(encoding: string): Promise<Inflate | undefined> {
+  if (!['gzip', 'x-gzip', 'deflate', 'br'].includes(encoding)) return undefined
+  const zlib = await import('node:zlib')
+  if (encoding === 'deflate') return promisify(zlib.inflate)
+  return encoding === 'br' ? promisify(zlib.brotliDecompress) : promisify(zlib.gunzip)
 }
 
 /** The body as the service meant it: inflated (never past the cap) when it came compressed. */
@@ -240,7 +242,7 @@ async function decode(headers: IncomingHttpHeaders, body: Buffer): Promise<Buffe
     .trim()
     .toLowerCase()
   if (encoding === 'identity' || encoding === '') return body
-  const inflate = Object.hasOwn(INFLATE, encoding) ? INFLATE[encoding] : undefined
+  const inflate = await inflaterFor(encoding)
   if (!inflate)
     throw new TransportError(
       { kind: 'encoding', code: 'UnknownEncoding', reached: true },

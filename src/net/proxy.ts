@@ -10,8 +10,6 @@
  * proxy is named without them.
  */
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { HttpProxyAgent } from 'http-proxy-agent'
-import { HttpsProxyAgent } from 'https-proxy-agent'
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { METADATA_HOST } from '../inputs/endpoints.js'
@@ -40,7 +38,7 @@ export function createRouter(mask: (secret: string) => void): Router {
     'http:': { agent: new HttpAgent({ keepAlive: true }) },
     'https:': { agent: new HttpsAgent({ keepAlive: true }) }
   }
-  const proxied = new Map<string, Route>()
+  const proxied = new Map<string, Promise<Route>>()
   return (url) => {
     const proxy = url.hostname === METADATA_HOST ? undefined : getProxyUrl(url)
     if (!proxy) return direct[url.protocol] ?? direct['https:']
@@ -54,7 +52,12 @@ export function createRouter(mask: (secret: string) => void): Router {
   }
 }
 
-function proxyRoute(protocol: string, proxy: URL, mask: (secret: string) => void): Route {
+/** The agents load only when a proxy is in use: most runs never need them. */
+async function proxyRoute(
+  protocol: string,
+  proxy: URL,
+  mask: (secret: string) => void
+): Promise<Route> {
   const variable = protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'
   if ((proxy.protocol !== 'http:' && proxy.protocol !== 'https:') || !proxy.hostname)
     throw new ProxySettingError(
@@ -69,7 +72,7 @@ function proxyRoute(protocol: string, proxy: URL, mask: (secret: string) => void
   target.password = encodeURIComponent(proxy.password)
   const agent =
     protocol === 'https:'
-      ? new HttpsProxyAgent(target, { keepAlive: true })
-      : new HttpProxyAgent(target, { keepAlive: true })
+      ? new (await import('https-proxy-agent')).HttpsProxyAgent(target, { keepAlive: true })
+      : new (await import('http-proxy-agent')).HttpProxyAgent(target, { keepAlive: true })
   return { agent, proxy: proxyName(proxy) }
 }

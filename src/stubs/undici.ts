@@ -1,5 +1,6 @@
 /**
- * Bundled in place of `undici` (tsconfig.json `paths`; ncc resolves with it).
+ * Bundled in place of `undici` (tsconfig.json `paths`; ncc resolves with it;
+ * src/stubs/README.md).
  *
  * `@actions/core` imports `@actions/http-client` for `getIDToken`, which this
  * action does not call (credentials/id-token.ts asks for the token through the
@@ -14,7 +15,7 @@
 export class ProxyAgent {
   constructor() {
     throw new Error(
-      'undici is not bundled with this action, so HttpClient#getAgentDispatcher() is not available (see src/undici-stub.ts)'
+      'undici is not bundled with this action, so HttpClient#getAgentDispatcher() is not available (see src/stubs/README.md)'
     )
   }
 }
