@@ -13,11 +13,16 @@ export default tseslint.config(
     }
   },
   {
-    // A function fits on a screen: `npm run lint` fails on one that does not.
-    files: ['src/**/*.ts'],
+    // A function fits on a screen, and a file is read in one sitting: `npm run lint`
+    // fails on one that does not. max-lines counts every line, blank and comment too.
+    files: ['src/**/*.ts', 'tools/**/*.ts'],
     rules: {
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }]
     }
+  },
+  {
+    files: ['src/**/*.ts', 'tools/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 450, skipBlankLines: false, skipComments: false }] }
   },
   {
     // A CommonJS preload (node --require), by necessity.

@@ -5088,7 +5088,7 @@ const BUSY = 'InvalidImagePipeline.HasRunningExecution';
 /**
  * How a start is retried: at most START_MAX_FAILURES failures that may have
  * been processed; throttling (the account's quota) backed off as the wait loop
- * backs off, within its intervals, until the deadline. tools/fleet.ts starts
+ * backs off, within its intervals, until the deadline. tools/bench/fleet.ts starts
  * its simulated builds with this same policy.
  */
 function startPolicy(intervals) {

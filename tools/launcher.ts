@@ -4,7 +4,8 @@
  * GITHUB_STEP_SUMMARY files, the GITHUB_* run variables, the post step with
  * STATE_* from the main step, and a cancelled run as SIGINT then SIGTERM 7.5 s later.
  */
-import { spawn } from 'node:child_process'
+import { type ChildProcessByStdio, spawn } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import {
   existsSync,
   mkdirSync,
@@ -170,13 +171,8 @@ function runEnv(dir: string, options: LaunchOptions): Record<string, string> {
   return env
 }
 
-async function runStep(
-  entry: string,
-  env: Record<string, string>,
-  dir: string,
-  options: LaunchOptions,
-  cancel: boolean
-): Promise<StepResult> {
+/** Fresh runner files for one step; the unwritable ones made directories. */
+function runnerFiles(dir: string, options: LaunchOptions): Record<string, string> {
   const files = {
     GITHUB_OUTPUT: join(dir, 'output'),
     GITHUB_STATE: join(dir, 'state'),
@@ -188,20 +184,57 @@ async function runStep(
     if (options.unwritable?.includes(name as 'GITHUB_OUTPUT')) mkdirSync(file, { recursive: true })
     else if (!existsSync(file) || !statSync(file).isDirectory()) writeFileSync(file, '')
   }
+  return files
+}
+
+async function runStep(
+  entry: string,
+  env: Record<string, string>,
+  dir: string,
+  options: LaunchOptions,
+  cancel: boolean
+): Promise<StepResult> {
+  const files = runnerFiles(dir, options)
   const child = spawn(options.node ?? process.execPath, [join(ROOT, entry)], {
     env: { ...env, ...files },
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  let stdout = ''
-  let stderr = ''
-  let cancelledAt: number | undefined
-  const timers: NodeJS.Timeout[] = []
+  const watched = watch(child, options, cancel)
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+    child.on('close', (code, sig) => done([code, sig]))
+  )
+  watched.timers.forEach(clearTimeout)
+  return {
+    exitCode,
+    signal,
+    stdout: watched.stdout,
+    stderr: watched.stderr,
+    outputs: parseFileCommands(readIfFile(files.GITHUB_OUTPUT)),
+    state: parseFileCommands(readIfFile(files.GITHUB_STATE)),
+    summary: readIfFile(files.GITHUB_STEP_SUMMARY),
+    commands: parseCommands(watched.stdout),
+    cancelledAt: watched.cancelledAt
+  }
+}
+
+/** Collects the step's output, and cancels or kills it as the options say. */
+function watch(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+  options: LaunchOptions,
+  cancel: boolean
+) {
+  const watched = {
+    stdout: '',
+    stderr: '',
+    cancelledAt: undefined as number | undefined,
+    timers: [] as NodeJS.Timeout[]
+  }
   const sendCancel = (): void => {
-    if (cancelledAt !== undefined || child.exitCode !== null) return
-    cancelledAt = Date.now()
+    if (watched.cancelledAt !== undefined || child.exitCode !== null) return
+    watched.cancelledAt = Date.now()
     child.kill('SIGINT')
-    timers.push(
+    watched.timers.push(
       setTimeout(
         () => child.exitCode === null && child.kill('SIGTERM'),
         options.sigtermAfterMs ?? 7500
@@ -209,29 +242,15 @@ async function runStep(
     )
   }
   child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString()
-    if (cancel && options.cancelWhen?.test(stdout)) sendCancel()
-    if (cancel && options.killWhen?.test(stdout)) child.kill('SIGKILL')
+    watched.stdout += chunk.toString()
+    if (cancel && options.cancelWhen?.test(watched.stdout)) sendCancel()
+    if (cancel && options.killWhen?.test(watched.stdout)) child.kill('SIGKILL')
   })
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (watched.stderr += chunk.toString()))
   if (cancel && options.cancelAfterMs !== undefined)
-    timers.push(setTimeout(sendCancel, options.cancelAfterMs))
-  timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000))
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
-    child.on('close', (code, sig) => done([code, sig]))
-  )
-  timers.forEach(clearTimeout)
-  return {
-    exitCode,
-    signal,
-    stdout,
-    stderr,
-    outputs: parseFileCommands(readIfFile(files.GITHUB_OUTPUT)),
-    state: parseFileCommands(readIfFile(files.GITHUB_STATE)),
-    summary: readIfFile(files.GITHUB_STEP_SUMMARY),
-    commands: parseCommands(stdout),
-    cancelledAt
-  }
+    watched.timers.push(setTimeout(sendCancel, options.cancelAfterMs))
+  watched.timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000))
+  return watched
 }
 
 /** A runner file's text; nothing when it is a directory (made unwritable on purpose). */

@@ -111,6 +111,7 @@ test('https through a proxy to hosts that resolve only through it, with a privat
   const result = await step(cloudInputs(), { HTTPS_PROXY: through.url })
   expect(result.exitCode).toBe(0)
   expect(result.outputs.status).toBe('SUCCESS')
+  expect(result.stderr).not.toMatch(/Warning|\[DEP\d+\]/)
   const port = new URL(emulator.endpoint).port
   const tunnels = new Set(through.requests.map((r) => `${r.method} ${r.target}`))
   expect(tunnels).toEqual(new Set([`CONNECT ${ECS_HOST}:${port}`, `CONNECT ${STS_HOST}:${port}`]))

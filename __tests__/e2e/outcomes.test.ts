@@ -36,6 +36,8 @@ test('SUCCESS: the step passes with every output, and the summary tells the stor
   expect(changes.at(-1)).toMatch(/SUCCESS: Image build success!$/)
   expect(new Set(changes.map((l) => l.split(' ')[1])).size).toBe(changes.length)
   expect(result.stdout).toContain(`::group::Waiting for execution ${execution.id}`)
+  // Nothing printed on stderr: no deprecation warning (DEP0169 url.parse came from the vendor's transport).
+  expect(result.stderr).toBe('')
 })
 
 test('PARTITION_SUCCESS fails by default, with the image ID published', async () => {

@@ -60,50 +60,60 @@ function canonicalQuery(pairs: Array<[string, string]>): string {
     .join('&')
 }
 
+const incomplete = (message: string): Verdict => ({
+  ok: false,
+  code: 'IncompleteSignature',
+  message
+})
+
 export function verifyV3(
   request: IncomingSigned,
   secretOf: (id: string) => string | undefined
 ): Verdict {
-  const authorization = request.headers.authorization ?? ''
   const match =
     /^ACS3-HMAC-SHA256\s+Credential=([^,]+),\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]+)$/.exec(
-      authorization.trim()
+      (request.headers.authorization ?? '').trim()
     )
-  if (!match)
-    return {
-      ok: false,
-      code: 'IncompleteSignature',
-      message: 'The Authorization header is malformed.'
-    }
+  if (!match) return incomplete('The Authorization header is malformed.')
   const [, accessKeyId, signedHeaderList, signature] = match
   const secret = secretOf(accessKeyId)
-  if (secret === undefined) {
-    return UNKNOWN_KEY
-  }
-  const signedHeaders = signedHeaderList.split(';')
-  // Every x-acs-* header, host and content-type must be signed.
-  for (const name of Object.keys(request.headers)) {
-    const mustSign = name === 'host' || name === 'content-type' || name.startsWith('x-acs-')
-    if (mustSign && !signedHeaders.includes(name)) {
-      return {
-        ok: false,
-        code: 'IncompleteSignature',
-        message: `The header ${name} is not signed.`
-      }
-    }
-  }
+  if (secret === undefined) return UNKNOWN_KEY
+  const unsigned = unsignedHeader(request, signedHeaderList.split(';'))
+  if (unsigned) return incomplete(`The header ${unsigned} is not signed.`)
   const payloadHash = sha256Hex(request.body)
-  if (request.headers['x-acs-content-sha256'] !== payloadHash) {
-    return {
-      ok: false,
-      code: 'IncompleteSignature',
-      message: 'x-acs-content-sha256 does not match the body.'
-    }
+  if (request.headers['x-acs-content-sha256'] !== payloadHash)
+    return incomplete('x-acs-content-sha256 does not match the body.')
+  const stringToSign = `ACS3-HMAC-SHA256\n${sha256Hex(canonicalRequest(request, signedHeaderList, payloadHash))}`
+  const expected = createHmac('sha256', secret).update(stringToSign).digest('hex')
+  if (!equal(expected, signature)) return MISMATCH
+  return {
+    ok: true,
+    accessKeyId,
+    style: 'V3',
+    securityToken: request.headers['x-acs-security-token']
   }
-  const canonicalHeaders = signedHeaders
+}
+
+/** Every x-acs-* header, host and content-type must be signed: the first that is not. */
+function unsignedHeader(request: IncomingSigned, signedHeaders: string[]): string | undefined {
+  return Object.keys(request.headers).find(
+    (name) =>
+      (name === 'host' || name === 'content-type' || name.startsWith('x-acs-')) &&
+      !signedHeaders.includes(name)
+  )
+}
+
+/** V3's canonical request: method, URI, sorted query, signed headers and payload hash. */
+function canonicalRequest(
+  request: IncomingSigned,
+  signedHeaderList: string,
+  payloadHash: string
+): string {
+  const canonicalHeaders = signedHeaderList
+    .split(';')
     .map((name) => `${name}:${(request.headers[name] ?? '').trim()}\n`)
     .join('')
-  const canonicalRequest = [
+  return [
     request.method.toUpperCase(),
     request.path || '/',
     canonicalQuery(request.query),
@@ -111,17 +121,6 @@ export function verifyV3(
     signedHeaderList,
     payloadHash
   ].join('\n')
-  const stringToSign = `ACS3-HMAC-SHA256\n${sha256Hex(canonicalRequest)}`
-  const expected = createHmac('sha256', secret).update(stringToSign).digest('hex')
-  if (!equal(expected, signature)) {
-    return MISMATCH
-  }
-  return {
-    ok: true,
-    accessKeyId,
-    style: 'V3',
-    securityToken: request.headers['x-acs-security-token']
-  }
 }
 
 export function verifyV2(

@@ -6,14 +6,14 @@
  * one DescribeImagePipelineExecutions quota; N runs on one virtual clock.
  * Printed by `npm run bench`, never asserted.
  */
-import { ApiError } from '../src/api/errors.js'
-import { withRetry } from '../src/api/retry.js'
-import { startPolicy } from '../src/run/start.js'
-import type { Clock } from '../src/clock.js'
-import type { Execution } from '../src/ecs/client.js'
-import { silentLog } from '../src/log.js'
-import { type Build, statusAt } from './build-timeline.js'
-import { FINAL_POLL_MS, waitForExecution } from '../src/wait/wait.js'
+import { ApiError } from '../../src/api/errors.js'
+import { withRetry } from '../../src/api/retry.js'
+import { startPolicy } from '../../src/run/start.js'
+import type { Clock } from '../../src/clock.js'
+import type { Execution } from '../../src/ecs/client.js'
+import { silentLog } from '../../src/log.js'
+import { type Build, statusAt } from './timeline.js'
+import { FINAL_POLL_MS, waitForExecution } from '../../src/wait/wait.js'
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND

@@ -8,7 +8,7 @@
  * their objects alive for the limit's real seconds, and the figure would be
  * the benchmark's own.
  *
- *   node --expose-gc build/tools/bench-memory.js <endpoint host:port> <execution id>
+ *   node --expose-gc build/tools/bench/long-wait.js <endpoint host:port> <execution id>
  *
  * Prints one JSON line: polls, and the heap (MB) before the first poll and after
  * a full GC at the end of each quarter; and the peak resident set,
@@ -17,13 +17,13 @@
  * one a second (the benchmark measures the action's peak RSS on real time).
  */
 import FakeTimers from '@sinonjs/fake-timers'
-import { StaticCredentials } from '../src/credentials/provider.js'
-import type { Clock } from '../src/clock.js'
-import { type Log, silentLog } from '../src/log.js'
-import { createEcsClient } from '../src/ecs/client.js'
-import { FINAL_POLL_MS, waitForExecution } from '../src/wait/wait.js'
-import { createRouter } from '../src/net/proxy.js'
-import { TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET } from './emulator/server.js'
+import { StaticCredentials } from '../../src/credentials/provider.js'
+import type { Clock } from '../../src/clock.js'
+import { type Log, silentLog } from '../../src/log.js'
+import { createEcsClient } from '../../src/ecs/client.js'
+import { FINAL_POLL_MS, waitForExecution } from '../../src/wait/wait.js'
+import { createRouter } from '../../src/net/proxy.js'
+import { TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET } from '../emulator/server.js'
 
 const SECOND = 1000
 const MEMORY_WAIT_MS = 6 * 3600 * SECOND

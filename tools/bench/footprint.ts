@@ -1,0 +1,154 @@
+/**
+ * The action's footprint: the bundle's sizes, the peak RSS of dist/index.js over
+ * a real wait, and the heap over a long virtual wait (tools/bench/long-wait.ts,
+ * in a process of its own).
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { EcsEmulator, TEST_PIPELINE_ID } from '../emulator/server.js'
+import { emulatorInputs, launch, ROOT } from '../launcher.js'
+import { SECOND } from './reference.js'
+import { type Startup, STARTUP_RUNS } from './startup.js'
+
+export interface Bundle {
+  indexKb: number
+  postKb: number
+  githubContextBytes: number
+}
+
+/** What tools/bench/long-wait.ts prints. */
+interface LongWait {
+  end: string
+  /** The real client and loop over a 6-hour wait at a 1 s poll on a virtual clock. */
+  polls: number
+  heapStartMb: number
+  heapByQuarterMb: number[]
+  /** That run's peak RSS: unbundled modules, ~1,000 requests a second (a larger young generation). */
+  compressedRssMb: number
+}
+
+interface PeakRss {
+  realWaitSeconds: number
+  realWaitPolls: number
+  peakRssMb: number
+}
+
+export type Memory = PeakRss & LongWait
+
+export function bundleSizes(): Bundle {
+  return {
+    indexKb: Math.round(statSync(join(ROOT, 'dist', 'index.js')).size / 1024),
+    postKb: Math.round(statSync(join(ROOT, 'dist', 'post', 'index.js')).size / 1024),
+    githubContextBytes: moduleBytes('node_modules/@actions/github/lib/context.js')
+  }
+}
+
+/** The bytes one module takes in dist/index.js, from ncc's markers between modules. */
+function moduleBytes(path: string): number {
+  const source = readFileSync(join(ROOT, 'dist', 'index.js'), 'utf8')
+  const start = source.indexOf(`// CONCATENATED MODULE: ./${path}`)
+  if (start < 0) return 0
+  const next = source.indexOf('// CONCATENATED MODULE:', start + 1)
+  return (next < 0 ? source.length : next) - start
+}
+
+/** Peak RSS of dist/index.js over a wait of about 30 s at a 1 s poll (real time). */
+async function peakRss(): Promise<PeakRss> {
+  const seconds = 30
+  const emulator = new EcsEmulator({
+    defaultPlan: {
+      steps: [
+        { status: 'BUILDING', ms: (seconds - 2) * SECOND },
+        { status: 'RELEASING', ms: 2 * SECOND }
+      ]
+    }
+  })
+  await emulator.start()
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'max-rss')
+  try {
+    const result = await launch({
+      inputs: emulatorInputs(emulator, { 'max-poll-interval': '1s' }),
+      env: {
+        NODE_OPTIONS: `--require ${join(ROOT, 'tools', 'max-rss.cjs')}`,
+        MAX_RSS_FILE: file
+      },
+      timeoutMs: (seconds + 60) * SECOND
+    })
+    if (result.exitCode !== 0 || result.outputs.status !== 'SUCCESS') {
+      throw new Error(`the action did not succeed: ${result.stdout}\n${result.stderr}`)
+    }
+    return {
+      realWaitSeconds: seconds,
+      realWaitPolls: emulator.calls('DescribeImagePipelineExecutions').length,
+      peakRssMb: Math.round(Number(readFileSync(file, 'utf8')) / 102.4) / 10
+    }
+  } finally {
+    await emulator.stop()
+    rmSync(dirname(file), { recursive: true, force: true })
+  }
+}
+
+/** Runs build/tools/bench/long-wait.js against `host` and returns what it printed. */
+function runLongWait(host: string, executionId: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', join(ROOT, 'build', 'tools', 'bench', 'long-wait.js'), host, executionId],
+      { stdio: ['ignore', 'pipe', 'inherit'] }
+    )
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`long-wait exited with ${code}`))
+    )
+  })
+}
+
+/**
+ * Heap over a 6-hour wait at a 1 s poll, in a process of its own
+ * (tools/bench/long-wait.ts): the real client and loop, real requests to the
+ * emulator, a virtual clock.
+ */
+async function longWaitHeap(): Promise<LongWait> {
+  const emulator = new EcsEmulator()
+  await emulator.start()
+  try {
+    // Building for longer than the real seconds the 21,600 requests take.
+    const execution = emulator.seedExecution(TEST_PIPELINE_ID, {
+      steps: [{ status: 'BUILDING', ms: 24 * 3600 * SECOND }]
+    })
+    const output = await runLongWait(new URL(emulator.endpoint).host, execution.id)
+    const result = JSON.parse(output) as LongWait
+    if (result.end !== 'timed_out' || result.heapByQuarterMb.length !== 4) {
+      throw new Error(`long-wait: ${output}`)
+    }
+    return result
+  } finally {
+    await emulator.stop()
+  }
+}
+
+export async function memory(): Promise<Memory> {
+  return { ...(await peakRss()), ...(await longWaitHeap()) }
+}
+
+export function printFootprint(start: Startup, bundle: Bundle, mem: Memory): void {
+  console.log(
+    `\nStart-up to the first API request: ${start.actionMs.toFixed(0)} ms (node -e 0: ${start.nodeMs.toFixed(0)} ms; ${start.ratio.toFixed(2)}x), median of ${STARTUP_RUNS}`
+  )
+  console.log(
+    `Bundle: dist/index.js ${bundle.indexKb} KiB, dist/post/index.js ${bundle.postKb} KiB; @actions/github's Context in it: ${(bundle.githubContextBytes / 1024).toFixed(1)} KiB (its package entry would add about 245 KiB of Octokit)`
+  )
+  console.log(
+    `Memory: peak RSS ${mem.peakRssMb} MB (dist/index.js, a ${mem.realWaitSeconds} s wait at a 1 s poll, ${mem.realWaitPolls} polls, real time)`
+  )
+  console.log(
+    `        heap after GC at each quarter of a 6-hour wait at a 1 s poll (${mem.polls} real requests, virtual clock): ${mem.heapByQuarterMb.join(', ')} MB (${mem.heapStartMb} MB before the first)`
+  )
+  console.log(
+    `        that run's own peak RSS, ${mem.compressedRssMb} MB, is that of unbundled modules and a thousand requests a second (V8 grows its young generation for them), not the action's`
+  )
+}
