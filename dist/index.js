@@ -1276,7 +1276,7 @@ const HINTS = [
     ],
     [
         /Throttling/,
-        "the account's API rate quota is shared with other runs, the console and other tools; fewer concurrent builds, or a longer poll-interval for the waits, leave more of it"
+        "the account's API rate quota is shared with other runs, the console and other tools; fewer concurrent builds or a higher quota leave more of it (about 40 waiting builds per call a second; a longer max-poll-interval helps the waits a little)"
     ],
     [/^InvalidTag(Key|Value)\.Malformed|Duplicate\.TagKey$/, 'check the tags input'],
     [

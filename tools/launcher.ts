@@ -44,6 +44,8 @@ export interface LaunchOptions {
   /** Kill the main step outright (SIGKILL) once stdout matches: a runner that gave up on it. */
   killWhen?: RegExp
   node?: string
+  /** The checkout whose dist/ runs (tools/compare-requests.ts runs an older one); this one by default. */
+  root?: string
   /** Record every outgoing connection the step makes (tools/connection-log.cjs). */
   connectionLog?: string
   /** The runner's wall clock jumps by `jumpMs` after `afterMs` (tools/clock-jump.cjs); 0: off from the start. */
@@ -195,7 +197,7 @@ async function runStep(
   cancel: boolean
 ): Promise<StepResult> {
   const files = runnerFiles(dir, options)
-  const child = spawn(options.node ?? process.execPath, [join(ROOT, entry)], {
+  const child = spawn(options.node ?? process.execPath, [join(options.root ?? ROOT, entry)], {
     env: { ...env, ...files },
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe']

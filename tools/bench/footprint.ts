@@ -10,12 +10,14 @@ import { dirname, join } from 'node:path'
 import { EcsEmulator, TEST_PIPELINE_ID } from '../emulator/server.js'
 import { emulatorInputs, launch, ROOT } from '../launcher.js'
 import { SECOND } from './reference.js'
+import { type Baseline, BASELINE_COMMIT } from './baseline.js'
 import { type Startup, STARTUP_RUNS } from './startup.js'
 
 export interface Bundle {
   indexKb: number
   postKb: number
-  githubContextBytes: number
+  /** The baseline's (tools/bench/baseline.ts), when this clone has it. */
+  before?: { indexKb: number; postKb: number }
 }
 
 /** What tools/bench/long-wait.ts prints. */
@@ -37,21 +39,12 @@ interface PeakRss {
 
 export type Memory = PeakRss & LongWait
 
-export function bundleSizes(): Bundle {
+export function bundleSizes(before?: Baseline): Bundle {
   return {
     indexKb: Math.round(statSync(join(ROOT, 'dist', 'index.js')).size / 1024),
     postKb: Math.round(statSync(join(ROOT, 'dist', 'post', 'index.js')).size / 1024),
-    githubContextBytes: moduleBytes('node_modules/@actions/github/lib/context.js')
+    before: before && { indexKb: before.indexKb, postKb: before.postKb }
   }
-}
-
-/** The bytes one module takes in dist/index.js, from ncc's markers between modules. */
-function moduleBytes(path: string): number {
-  const source = readFileSync(join(ROOT, 'dist', 'index.js'), 'utf8')
-  const start = source.indexOf(`// CONCATENATED MODULE: ./${path}`)
-  if (start < 0) return 0
-  const next = source.indexOf('// CONCATENATED MODULE:', start + 1)
-  return (next < 0 ? source.length : next) - start
 }
 
 /** Peak RSS of dist/index.js over a wait of about 30 s at a 1 s poll (real time). */
@@ -135,13 +128,33 @@ export async function memory(): Promise<Memory> {
   return { ...(await peakRss()), ...(await longWaitHeap()) }
 }
 
+function printStartup(start: Startup): void {
+  console.log(
+    `\nStart-up to the first API request, median of ${STARTUP_RUNS} interleaved rounds (node -e 0: ${start.nodeMs.toFixed(0)} ms):`
+  )
+  if (start.before) {
+    console.log(
+      `  ${`before (${BASELINE_COMMIT.slice(0, 7)}):`.padEnd(18)} ${start.before.actionMs.toFixed(0)} ms, ${start.before.ratio.toFixed(2)}x`
+    )
+  }
+  console.log(`  ${'now:'.padEnd(18)} ${start.actionMs.toFixed(0)} ms, ${start.ratio.toFixed(2)}x`)
+  console.log(
+    `  ${'floor:'.padEnd(18)} ${start.floor.ms.toFixed(0)} ms, ${start.floor.ratio.toFixed(2)}x (tools/bench/floor.mjs: node:http, node:https, node:crypto and one request)`
+  )
+}
+
+function printBundle(bundle: Bundle): void {
+  const before = bundle.before
+    ? `before (${BASELINE_COMMIT.slice(0, 7)}) ${bundle.before.indexKb} KiB and ${bundle.before.postKb} KiB, now `
+    : ''
+  console.log(
+    `Bundle: dist/index.js and dist/post/index.js: ${before}${bundle.indexKb} KiB and ${bundle.postKb} KiB`
+  )
+}
+
 export function printFootprint(start: Startup, bundle: Bundle, mem: Memory): void {
-  console.log(
-    `\nStart-up to the first API request: ${start.actionMs.toFixed(0)} ms (node -e 0: ${start.nodeMs.toFixed(0)} ms; ${start.ratio.toFixed(2)}x), median of ${STARTUP_RUNS}`
-  )
-  console.log(
-    `Bundle: dist/index.js ${bundle.indexKb} KiB, dist/post/index.js ${bundle.postKb} KiB; @actions/github's Context in it: ${(bundle.githubContextBytes / 1024).toFixed(1)} KiB (its package entry would add about 245 KiB of Octokit)`
-  )
+  printStartup(start)
+  printBundle(bundle)
   console.log(
     `Memory: peak RSS ${mem.peakRssMb} MB (dist/index.js, a ${mem.realWaitSeconds} s wait at a 1 s poll, ${mem.realWaitPolls} polls, real time)`
   )

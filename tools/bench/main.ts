@@ -7,17 +7,19 @@
  *
  *   tools/bench/policies.ts    the policies, ours on the real wait loop
  *   tools/bench/fleet-runs.ts  the fleets (tools/bench/fleet.ts simulates one)
- *   tools/bench/startup.ts     start-up against `node -e 0`
+ *   tools/bench/startup.ts     start-up against `node -e 0`, now and before
+ *   tools/bench/baseline.ts    the bundle before (from git)
  *   tools/bench/footprint.ts   bundle sizes and memory
  *   tools/bench/targets.ts     the targets, measured
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '../launcher.js'
+import { baseline } from './baseline.js'
 import { fleets } from './fleet-runs.js'
 import { bundleSizes, memory, printFootprint } from './footprint.js'
 import { policies, printPolicies } from './policies.js'
-import { startup } from './startup.js'
+import { type Startup, startup } from './startup.js'
 import { type Measured, printTargets, type Target, targets } from './targets.js'
 
 function save(results: Measured, goals: Target[]): void {
@@ -39,11 +41,18 @@ async function main(): Promise<void> {
   const { rows, totals } = await policies()
   printPolicies(rows, totals)
   const fleet = await fleets()
+  const before = baseline()
+  let start: Startup
+  try {
+    start = await startup(before?.entry)
+  } finally {
+    before?.remove()
+  }
   const results: Measured = {
     rows,
     totals,
-    start: await startup(),
-    bundle: bundleSizes(),
+    start,
+    bundle: bundleSizes(before),
     mem: await memory(),
     fleet
   }

@@ -10,12 +10,16 @@ import {
 import { ROOT } from '../launcher.js'
 import { median } from './stats.js'
 
-export const STARTUP_RUNS = 15
+export const STARTUP_RUNS = 31
 
 export interface Startup {
   nodeMs: number
   actionMs: number
   ratio: number
+  /** The same measure, interleaved in the same rounds, for the baseline's bundle. */
+  before?: { actionMs: number; ratio: number }
+  /** tools/bench/floor.mjs: only node:http, node:https, node:crypto and one request. */
+  floor: { ms: number; ratio: number }
 }
 
 /** How long a process takes: to its exit, or to the time `until` gives once it exited. */
@@ -50,26 +54,56 @@ function startEnv(emulator: EcsEmulator, run: number): Record<string, string | u
   }
 }
 
-/** From process start to the first API request, against `node -e 0` on the same machine. */
-export async function startup(): Promise<Startup> {
+/** One start of `entry`, to the first request the emulator sees. */
+function toFirstRequest(emulator: EcsEmulator, entry: string, run: number): Promise<number> {
+  const before = emulator.requests.length
+  return timed(
+    process.execPath,
+    [entry],
+    startEnv(emulator, run),
+    () => emulator.requests[before]?.at
+  )
+}
+
+/** One start of tools/bench/floor.mjs, to its request. */
+function floor(emulator: EcsEmulator): Promise<number> {
+  const before = emulator.requests.length
+  return timed(
+    process.execPath,
+    [join(ROOT, 'tools', 'bench', 'floor.mjs')],
+    { PATH: process.env.PATH, FLOOR_URL: emulator.endpoint },
+    () => emulator.requests[before]?.at
+  )
+}
+
+/**
+ * From process start to the first API request, against `node -e 0` on the same
+ * machine: `node -e 0`, the floor (tools/bench/floor.mjs), this dist/index.js and
+ * the baseline's (when given) in turn, round after round, so that a machine's slow
+ * moment falls on all of them.
+ */
+export async function startup(baselineEntry?: string): Promise<Startup> {
   const emulator = new EcsEmulator()
   await emulator.start()
   const nodeRuns: number[] = []
   const actionRuns: number[] = []
+  const baselineRuns: number[] = []
+  const floorRuns: number[] = []
   for (let i = 0; i < STARTUP_RUNS; i++) {
     nodeRuns.push(await timed(process.execPath, ['-e', '0'], { PATH: process.env.PATH }))
-    const before = emulator.requests.length
-    actionRuns.push(
-      await timed(
-        process.execPath,
-        [join(ROOT, 'dist', 'index.js')],
-        startEnv(emulator, i),
-        () => emulator.requests[before]?.at
-      )
-    )
+    floorRuns.push(await floor(emulator))
+    actionRuns.push(await toFirstRequest(emulator, join(ROOT, 'dist', 'index.js'), 2 * i))
+    if (baselineEntry) baselineRuns.push(await toFirstRequest(emulator, baselineEntry, 2 * i + 1))
   }
   await emulator.stop()
   const nodeMs = median(nodeRuns)
   const actionMs = median(actionRuns)
-  return { nodeMs, actionMs, ratio: actionMs / nodeMs }
+  const beforeMs = baselineEntry ? median(baselineRuns) : undefined
+  return {
+    nodeMs,
+    actionMs,
+    ratio: actionMs / nodeMs,
+    floor: { ms: median(floorRuns), ratio: median(floorRuns) / nodeMs },
+    before: beforeMs === undefined ? undefined : { actionMs: beforeMs, ratio: beforeMs / nodeMs }
+  }
 }

@@ -163,12 +163,20 @@ function callTargets(totals: Total[]): Target[] {
   ]
 }
 
+/** Met, or why not: on another Node, or no slower than the floor allows on this machine. */
+function startupMet(start: Startup): boolean | string {
+  if (!process.version.startsWith('v24.')) return 'n/a: the target is for Node 24'
+  if (start.ratio <= 2.2) return true
+  return start.ratio <= start.floor.ratio * 1.05 ? 'no: within 5% of the floor' : false
+}
+
 function footprintTargets(start: Startup, mem: Memory, bundle: Bundle): Target[] {
   return [
     {
-      target: 'start-up within 3x of node -e 0',
-      measured: `${start.ratio.toFixed(2)}x`,
-      met: start.ratio <= 3
+      // Issue 22: the fastest peer (Azure/login) exits at 2.04x on this measure.
+      target: 'start-up to the first request at most 2.2x node -e 0 (on Node 24)',
+      measured: `${start.ratio.toFixed(2)}x (floor ${start.floor.ratio.toFixed(2)}x)`,
+      met: startupMet(start)
     },
     {
       target: 'peak memory under 100 MB, heap not growing',
