@@ -1157,7 +1157,7 @@ exports.decrypt = function (encrypted, inputEncoding, outputEncoding) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(520);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(511);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 // Nothing is left to do: a socket a proxy never answered must not keep the step alive.
@@ -1168,7 +1168,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 520:
+/***/ 511:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1765,6 +1765,8 @@ function notTheVendors(response, parsed, { operation, resource }) {
 }
 /** What kind of body it was, in a few words, never its content. */
 function describeBody(response, parsed) {
+    if (response.dropped)
+        return `a body too large to keep (${response.dropped})`;
     if (response.body.length === 0)
         return 'no body';
     if (parsed !== NOT_JSON)
@@ -1814,8 +1816,335 @@ const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/net/compact-json.ts
+/**
+ * A large JSON answer, made small as it streams in (./body.ts uses it for any
+ * body over 1 MiB): whitespace between tokens dropped, every string cut after
+ * MAX_STRING_BYTES of content at a whole character or escape (no text the
+ * action reads is near that long: IDs, tokens and keys are far shorter, and
+ * texts are cut to 4,096 characters for display), and what is left must fit
+ * in MAX_CONTENT_BYTES with at most MAX_VALUES values, or it overflows. So
+ * JSON.parse never sees more than 4 MiB, whatever the service sent.
+ *
+ * It only drops bytes JSON ignores, or the end of an over-long string: a valid
+ * body parses to the same value, strings cut aside; an invalid one stays
+ * invalid, unless what made it invalid was in the part of a string cut off.
+ */
+/** The bytes of one string's content that are kept. */
+const MAX_STRING_BYTES = 16 * 1024;
+/** What is left: at most this many bytes and values. */
+const MAX_CONTENT_BYTES = 4 * 1024 * 1024;
+const MAX_VALUES = 100_000;
+/** `…` as a JSON escape: the end of a string that was cut. */
+const CUT_MARK = Buffer.from('\\u2026');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LETTER_U = 0x75;
+/** What is left would be larger than the bound. */
+class Overflow extends Error {
+}
+function isWhitespace(byte) {
+    return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+function isHexDigit(byte) {
+    return ((byte >= 0x30 && byte <= 0x39) ||
+        (byte >= 0x41 && byte <= 0x46) ||
+        (byte >= 0x61 && byte <= 0x66));
+}
+/** Bytes of a number or a literal: two of them that whitespace kept apart stay apart. */
+function isWord(byte) {
+    return ((byte >= 0x30 && byte <= 0x39) ||
+        (byte >= 0x41 && byte <= 0x5a) ||
+        (byte >= 0x61 && byte <= 0x7a) ||
+        byte === 0x2b ||
+        byte === 0x2d ||
+        byte === 0x2e);
+}
+/** A byte inside a string that is a whole character and ends nothing: ASCII, no quote or backslash. */
+function isPlain(byte) {
+    return byte < 0x80 && byte !== QUOTE && byte !== BACKSLASH;
+}
+/** The bytes a UTF-8 character that starts with `lead` takes (1 for a stray byte). */
+function charLength(lead) {
+    return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+}
+class CompactJson {
+    /** Grown as needed: most bodies that pass through are mostly whitespace or cut text. */
+    out = Buffer.allocUnsafe(64 * 1024);
+    length = 0;
+    values = 0;
+    inString = false;
+    spaced = false;
+    /** Of the current string: content bytes kept, and whether it was cut. */
+    kept = 0;
+    cut = false;
+    /** The escape or character being read inside a string (a chunk may end in it). */
+    unit = [];
+    /** In a string that was cut, the byte after a backslash is skipped, a quote too. */
+    skipNext = false;
+    write(chunk) {
+        let i = 0;
+        while (i < chunk.length) {
+            if (!this.inString)
+                this.tokenByte(chunk[i++]);
+            else if (this.cut)
+                i = this.skipCut(chunk, i);
+            else if (this.unit.length === 0 && isPlain(chunk[i]))
+                i = this.copyPlain(chunk, i);
+            else
+                this.stringByte(chunk[i++]);
+        }
+    }
+    /** A run of plain ASCII inside a string, copied at once while there is room. */
+    copyPlain(chunk, start) {
+        let end = start;
+        while (end < chunk.length && isPlain(chunk[end]))
+            end++;
+        const room = MAX_STRING_BYTES - this.kept;
+        const take = Math.min(end - start, room);
+        this.push(chunk.subarray(start, start + take));
+        this.kept += take;
+        if (take === end - start)
+            return end;
+        this.cut = true;
+        this.push(CUT_MARK);
+        return start + take;
+    }
+    /** The rest of a string that was cut: skipped to its closing quote, escapes and all. */
+    skipCut(chunk, start) {
+        let i = start;
+        if (this.skipNext) {
+            this.skipNext = false;
+            i++;
+        }
+        while (i < chunk.length) {
+            const quote = chunk.indexOf(QUOTE, i);
+            const backslash = chunk.indexOf(BACKSLASH, i);
+            if (backslash >= 0 && (quote < 0 || backslash < quote)) {
+                if (backslash + 1 >= chunk.length)
+                    this.skipNext = true;
+                i = backslash + 2;
+                continue;
+            }
+            if (quote < 0)
+                return chunk.length;
+            this.closeString();
+            return quote + 1;
+        }
+        return chunk.length;
+    }
+    /** What is left, once the whole body was written. */
+    end() {
+        if (this.unit.length > 0)
+            this.flushUnit();
+        return this.out.subarray(0, this.length);
+    }
+    push(bytes) {
+        const needed = this.length + bytes.length;
+        if (needed > MAX_CONTENT_BYTES)
+            throw new Overflow(`over ${MAX_CONTENT_BYTES / 1048576} MiB of JSON`);
+        if (needed > this.out.length)
+            this.grow(needed);
+        if (Buffer.isBuffer(bytes))
+            this.length += bytes.copy(this.out, this.length);
+        else
+            for (let i = 0; i < bytes.length; i++)
+                this.out[this.length++] = bytes[i];
+    }
+    grow(needed) {
+        let size = this.out.length;
+        while (size < needed)
+            size *= 2;
+        const larger = Buffer.allocUnsafe(Math.min(size, MAX_CONTENT_BYTES));
+        this.out.copy(larger, 0, 0, this.length);
+        this.out = larger;
+    }
+    /** Outside strings: whitespace dropped, a string opened, values counted. */
+    tokenByte(byte) {
+        if (isWhitespace(byte)) {
+            this.spaced = true;
+            return;
+        }
+        const last = this.out[this.length - 1];
+        if (this.spaced && this.length > 0 && isWord(byte) && isWord(last))
+            this.push([0x20]);
+        this.spaced = false;
+        // A `[`, `{` or `,` begins a value (or a key): counting them bounds the tree.
+        if ((byte === 0x5b || byte === 0x7b || byte === 0x2c) && ++this.values > MAX_VALUES)
+            throw new Overflow(`over ${MAX_VALUES.toLocaleString('en-US')} JSON values`);
+        if (byte === QUOTE) {
+            this.inString = true;
+            this.kept = 0;
+            this.cut = false;
+        }
+        this.push([byte]);
+    }
+    /** Inside a string: whole escapes and characters, kept while there is room. */
+    stringByte(byte) {
+        if (this.unit.length > 0) {
+            if (this.continues(byte)) {
+                this.unit.push(byte);
+                if (this.unitDone())
+                    this.flushUnit();
+                return;
+            }
+            this.flushUnit();
+            if (this.cut)
+                return this.cutByte(byte);
+        }
+        if (byte === QUOTE)
+            return this.closeString();
+        this.unit.push(byte);
+        if (this.unitDone())
+            this.flushUnit();
+    }
+    /** A byte of a string that was cut, met outside skipCut: it only matters as a quote or an escape. */
+    cutByte(byte) {
+        if (byte === QUOTE)
+            this.closeString();
+        else if (byte === BACKSLASH)
+            this.skipNext = true;
+    }
+    closeString() {
+        this.inString = false;
+        this.push([QUOTE]);
+    }
+    /** Whether `byte` belongs to the escape or character being read. */
+    continues(byte) {
+        if (this.unit[0] !== BACKSLASH)
+            return (byte & 0xc0) === 0x80;
+        // Any byte after a backslash (a quote too); after \u, hex digits only.
+        return this.unit.length === 1 || (this.unit[1] === LETTER_U && isHexDigit(byte));
+    }
+    unitDone() {
+        const [first, second] = this.unit;
+        if (first !== BACKSLASH)
+            return this.unit.length >= charLength(first);
+        if (this.unit.length < 2)
+            return false;
+        return second === LETTER_U ? this.unit.length === 6 : true;
+    }
+    flushUnit() {
+        if (!this.cut && this.kept + this.unit.length <= MAX_STRING_BYTES) {
+            this.push(this.unit);
+            this.kept += this.unit.length;
+        }
+        else if (!this.cut) {
+            this.cut = true;
+            this.push(CUT_MARK);
+        }
+        this.unit = [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/net/body.ts
+
+
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Bodies up to this size are kept as they are. */
+const AS_IS_BYTES = 1024 * 1024;
+/** Over the bound: refused on a success status, dropped on an error status. */
+function overBound(status, why) {
+    if (status >= 400)
+        return { bytes: Buffer.alloc(0), dropped: why };
+    throw new TransportError({ kind: 'too-large', code: 'ResponseTooLarge', reached: true }, `the answer is ${why}; it was refused`);
+}
+/** The body's bytes as they come (decompressed): kept while small, then compacted. */
+class Collector {
+    chunks = [];
+    size = 0;
+    compact;
+    /** Throws an Overflow past the bound. */
+    add(chunk) {
+        this.size += chunk.length;
+        if (this.size > MAX_RESPONSE_BYTES)
+            throw new Overflow(`over ${MAX_RESPONSE_BYTES / 1048576} MiB`);
+        if (this.compact)
+            return this.compact.write(chunk);
+        this.chunks.push(chunk);
+        if (this.size <= AS_IS_BYTES)
+            return;
+        this.compact = new CompactJson();
+        for (const kept of this.chunks)
+            this.compact.write(kept);
+        this.chunks = [];
+    }
+    bytes() {
+        return this.compact ? this.compact.end() : Buffer.concat(this.chunks, this.size);
+    }
+}
+function encodingOf(headers) {
+    const encoding = String(headers['content-encoding'] ?? '')
+        .trim()
+        .toLowerCase();
+    return encoding === 'identity' ? '' : encoding;
+}
+/** A streaming inflater for an encoding; zlib loads only when an answer comes compressed. */
+async function inflaterFor(encoding) {
+    if (!['gzip', 'x-gzip', 'deflate', 'br'].includes(encoding))
+        throw new TransportError({ kind: 'encoding', code: 'UnknownEncoding', reached: true }, `the answer came in an encoding that was not asked for (${encoding.slice(0, 20)})`);
+    const zlib = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 522, 23));
+    if (encoding === 'deflate')
+        return zlib.createInflate();
+    return encoding === 'br' ? zlib.createBrotliDecompress() : zlib.createGunzip();
+}
+function badEncoding(encoding) {
+    return new TransportError({ kind: 'encoding', code: 'BadEncoding', reached: true }, `the answer's ${encoding} body could not be inflated`);
+}
+/** The body, within the bound. */
+async function readBody(incoming) {
+    const encoding = encodingOf(incoming.headers);
+    const inflater = encoding ? await inflaterFor(encoding) : undefined;
+    return new Promise((resolve, reject) => {
+        const collector = new Collector();
+        let wire = 0;
+        let settled = false;
+        const settle = (outcome, stop) => {
+            if (settled)
+                return;
+            settled = true;
+            if (stop) {
+                incoming.destroy();
+                inflater?.destroy();
+            }
+            try {
+                resolve(outcome());
+            }
+            catch (error) {
+                reject(error);
+            }
+        };
+        const fail = (error) => settle(() => {
+            throw error;
+        }, true);
+        const take = (chunk) => {
+            try {
+                collector.add(chunk);
+            }
+            catch (error) {
+                if (!(error instanceof Overflow))
+                    throw error;
+                settle(() => overBound(incoming.statusCode ?? 0, error.message), true);
+            }
+        };
+        incoming.on('data', (chunk) => {
+            wire += chunk.length;
+            if (wire > MAX_RESPONSE_BYTES)
+                settle(() => overBound(incoming.statusCode ?? 0, 'over 16 MiB on the wire'), true);
+            else if (!inflater)
+                take(chunk);
+        });
+        const source = inflater ? incoming.pipe(inflater) : incoming;
+        if (inflater) {
+            inflater.on('data', take);
+            inflater.on('error', () => fail(badEncoding(encoding)));
+        }
+        source.on('end', () => settle(() => ({ bytes: collector.bytes() }), false));
+        incoming.on('aborted', () => fail(Object.assign(new Error('the answer was cut short'), { code: 'HPE_CUT_SHORT' })));
+        incoming.on('error', fail);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/net/exchange.ts
 /**
  * The one way any request leaves the action (ECS, STS, the GitHub ID token,
@@ -1824,8 +2153,8 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  *   never past the caller's deadline), whatever the sockets do;
  * - no request sent when the deadline leaves no time for it;
  * - a cancelled run ends it at once;
- * - at most MAX_RESPONSE_BYTES of answer, counted on the wire and again after
- *   any decompression;
+ * - a body read within the memory bound, whatever its size or encoding
+ *   (./body.ts);
  * - through the proxy the environment names, or none (./proxy.ts).
  * It returns the status, the headers and the body's bytes; what they mean is
  * for the caller (api/answer.ts).
@@ -1835,7 +2164,6 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 
-const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** The longest one exchange may take, unless the service's own limit is shorter. */
 const MAX_EXCHANGE_MS = 15_000;
 /** Not worth sending with less time than this left before the deadline. */
@@ -1883,8 +2211,7 @@ async function exchange(request, route) {
     const signal = scopes.getStore()?.signal;
     if (signal?.aborted)
         throw new TransportError({ kind: 'aborted', reached: false }, 'the workflow run was cancelled');
-    const raw = await send(request, agent, proxy, limitMs, signal);
-    return { ...raw, body: await decode(raw.headers, raw.body) };
+    return send(request, agent, proxy, limitMs, signal);
 }
 function send(request, agent, proxy, limitMs, signal) {
     return new Promise((resolve, reject) => {
@@ -1920,80 +2247,16 @@ function send(request, agent, proxy, limitMs, signal) {
             if (statusCode !== 200)
                 finish(proxyRefused(proxy, statusCode));
         });
-        outgoing.on('response', (incoming) => readBody(incoming).then((body) => finish(undefined, { status: incoming.statusCode ?? 0, headers: incoming.headers, body }), fail));
+        outgoing.on('response', (incoming) => readResponse(incoming).then((response) => finish(undefined, response), fail));
         outgoing.end(request.body);
     });
 }
+async function readResponse(incoming) {
+    const { bytes, dropped } = await readBody(incoming);
+    return { status: incoming.statusCode ?? 0, headers: incoming.headers, body: bytes, dropped };
+}
 function proxyRefused(proxy, status) {
     return new TransportError({ kind: 'proxy', code: `HTTP${status}`, reached: false, proxy, proxyStatus: status }, `the proxy ${proxy ?? ''} refused to connect to the host (HTTP ${status})`);
-}
-/**
- * The body's bytes, refused once they pass the cap. When the length is known
- * the bytes go straight into one buffer of that size: no second copy of a
- * large answer.
- */
-function readBody(incoming) {
-    return new Promise((resolve, reject) => {
-        const length = Number(incoming.headers['content-length']);
-        const known = Number.isSafeInteger(length) && length >= 0 && length <= MAX_RESPONSE_BYTES;
-        const whole = known ? Buffer.allocUnsafe(length) : undefined;
-        const chunks = [];
-        let size = 0;
-        let settled = false;
-        const fail = (error) => {
-            if (settled)
-                return;
-            settled = true;
-            reject(error);
-            incoming.destroy();
-        };
-        incoming.on('data', (chunk) => {
-            if (size + chunk.length > (whole?.length ?? MAX_RESPONSE_BYTES))
-                return fail(tooLarge());
-            if (whole)
-                chunk.copy(whole, size);
-            else
-                chunks.push(chunk);
-            size += chunk.length;
-        });
-        incoming.on('end', () => {
-            settled = true;
-            resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks));
-        });
-        incoming.on('aborted', () => fail(Object.assign(new Error('the answer was cut short'), { code: 'HPE_CUT_SHORT' })));
-        incoming.on('error', fail);
-    });
-}
-function tooLarge() {
-    return new TransportError({ kind: 'too-large', code: 'ResponseTooLarge', reached: true }, `the answer is over ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; it was refused`);
-}
-/** The inflater for an encoding; zlib loads only when an answer comes compressed. */
-async function inflaterFor(encoding) {
-    if (!['gzip', 'x-gzip', 'deflate', 'br'].includes(encoding))
-        return undefined;
-    const zlib = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 522, 23));
-    if (encoding === 'deflate')
-        return (0,external_node_util_namespaceObject.promisify)(zlib.inflate);
-    return encoding === 'br' ? (0,external_node_util_namespaceObject.promisify)(zlib.brotliDecompress) : (0,external_node_util_namespaceObject.promisify)(zlib.gunzip);
-}
-/** The body as the service meant it: inflated (never past the cap) when it came compressed. */
-async function decode(headers, body) {
-    const encoding = String(headers['content-encoding'] ?? 'identity')
-        .trim()
-        .toLowerCase();
-    if (encoding === 'identity' || encoding === '')
-        return body;
-    const inflate = await inflaterFor(encoding);
-    if (!inflate)
-        throw new TransportError({ kind: 'encoding', code: 'UnknownEncoding', reached: true }, `the answer came in an encoding that was not asked for (${encoding.slice(0, 20)})`);
-    try {
-        return await inflate(body, { maxOutputLength: MAX_RESPONSE_BYTES });
-    }
-    catch (error) {
-        if (error.code === 'ERR_BUFFER_TOO_LARGE')
-            throw tooLarge();
-        throw new TransportError({ kind: 'encoding', code: 'BadEncoding', reached: true }, `the answer's ${encoding} body could not be inflated`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/ecs/rpc.ts

@@ -115,7 +115,13 @@ describe('the network boundary', () => {
     expect(last.at - began).toBeLessThan(4_000)
   }, 30_000)
 
-  test('#8 a listing holds one page at a time: 25 pages of 10 MB (250 MB in all) peak under 300 MB', async () => {
+  // What the action holds is one page, compacted (at most 4 MiB: src/net/body.ts).
+  // What RSS shows beyond that is V8's heap and the socket reads not yet
+  // collected after 250 MB went through: about 135 MB on Node 20 and 175-210 MB
+  // on Node 24 (236 MB on Node 20 before compaction, 2.2 GB before pages were
+  // read one at a time). SPEC's 100 MB is not met here: see the closing note of
+  // issue 20.
+  test('#8 a listing holds one page at a time: 25 pages of 10 MB (250 MB in all) peak under 250 MB', async () => {
     const big = new EcsEmulator({ defaultPlan: { steps: [] }, ignoreNameFilter: true })
     const description = 'x'.repeat(100_000)
     for (let i = 0; i < 2500; i++)
@@ -133,8 +139,34 @@ describe('the network boundary', () => {
     )
     expect(errors(result)[0]).toMatch(/No image pipeline is named "nothing-is-named-this"/)
     expect(big.calls('DescribeImagePipelines').length).toBe(26)
-    expect(Number(readFileSync(rss, 'utf8')) / 1024).toBeLessThan(300)
+    expect(Number(readFileSync(rss, 'utf8')) / 1024).toBeLessThan(250)
   }, 60_000)
+
+  test.each([
+    ['whitespace', 'space', 'SUCCESS'],
+    ['one long text', 'text', 'SUCCESS'],
+    ['155 texts of 100 KB', 'texts', 'SUCCESS'],
+    ['numbers', 'numbers', 'ResponseTooLarge'],
+    ['small objects', 'objects', 'ResponseTooLarge']
+  ] as const)(
+    // Measured: 80-100 MB on Node 20, 80-115 MB on Node 24; before compaction, up
+    // to 275 MB (an array of numbers), and 510 MB as the refusals were retried.
+    '#8 one answer of 15.5 MiB of %s, under the 16 MiB cap: read within the bound, peak under 128 MB',
+    async (_name, shape, expected) => {
+      emulator().inject({ action: 'DescribeImagePipelineExecutions', kind: 'bulky', shape })
+      const dir = mkdtempSync(join(tmpdir(), 'rss-'))
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+      const rss = join(dir, 'rss')
+      const result = await run(emulator(), { 'poll-history': 'false' }, { maxRssFile: rss })
+      if (expected === 'SUCCESS') expect(result.outputs.status).toBe('SUCCESS')
+      else
+        expect(errors(result)[0]).toMatch(
+          /ResponseTooLarge: the answer is over 100,000 JSON values/
+        )
+      expect(Number(readFileSync(rss, 'utf8')) / 1024).toBeLessThan(128)
+    },
+    60_000
+  )
 
   test('#9 5xx and 429 bodies that are not the vendor error object, and broken framing: a healthy build passes', async () => {
     const action = 'DescribeImagePipelineExecutions'

@@ -11,8 +11,11 @@ import type { AddressInfo } from 'node:net'
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
 import { systemClock } from '../../src/clock.js'
 import { TransportError } from '../../src/net/errors.js'
-import { exchange, MAX_RESPONSE_BYTES, withinScope } from '../../src/net/exchange.js'
+import { MAX_RESPONSE_BYTES } from '../../src/net/body.js'
+import { MAX_CONTENT_BYTES, MAX_STRING_BYTES } from '../../src/net/compact-json.js'
+import { exchange, withinScope } from '../../src/net/exchange.js'
 import { createRouter } from '../../src/net/proxy.js'
+import { type BulkShape, bulky } from '../../tools/emulator/faults.js'
 
 const route = createRouter(() => undefined)
 let http: Server
@@ -54,6 +57,18 @@ beforeAll(async () => {
       return
     }
     if (kind === 'hang') return
+    if (kind === 'bulk') {
+      const text = bulky(
+        { RequestId: 'r-1', Status: 'SUCCESS' },
+        url.searchParams.get('shape') as BulkShape
+      )
+      const gzip = url.searchParams.has('gzip')
+      response.writeHead(
+        Number(url.searchParams.get('status') ?? 200),
+        gzip ? { 'content-encoding': 'gzip' } : {}
+      )
+      return void response.end(gzip ? gzipSync(text) : text)
+    }
     response.end('{}')
   })
   http.on('connection', () => connections++)
@@ -114,6 +129,42 @@ test.each(['gzip', 'deflate', 'br'])(
     expect(bombs[encoding].length).toBeLessThan(64 * 1024)
     const error = await failure(get(`/?kind=bomb&encoding=${encoding}`))
     expect(error).toMatchObject({ kind: 'too-large' })
+  }
+)
+
+test.each([
+  ['whitespace', 'space', undefined],
+  ['one long text', 'text', 'x'],
+  ['100 texts of 100 KB', 'texts', 'y']
+])(
+  'a 15.5 MiB answer of %s is read made small: the same object, texts cut to 16 KiB',
+  async (_name, shape, letter) => {
+    for (const gzip of ['', '&gzip']) {
+      const response = await get(`/?kind=bulk&shape=${shape}${gzip}`)
+      expect(response.body.length).toBeLessThanOrEqual(MAX_CONTENT_BYTES)
+      const parsed = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>
+      expect(parsed).toMatchObject({ RequestId: 'r-1', Status: 'SUCCESS' })
+      if (!letter) continue
+      const texts = [parsed.Filler].flat() as string[]
+      for (const text of texts) expect(text).toBe(`${letter.repeat(MAX_STRING_BYTES)}…`)
+    }
+  }
+)
+
+test.each([
+  ['numbers', 'over 100,000 JSON values'],
+  ['objects', 'over 100,000 JSON values']
+])(
+  'a 15.5 MiB answer of %s is over the bound: refused on a success status, dropped on an error status',
+  async (shape, why) => {
+    for (const gzip of ['', '&gzip']) {
+      const error = await failure(get(`/?kind=bulk&shape=${shape}${gzip}`))
+      expect(error).toMatchObject({ kind: 'too-large', code: 'ResponseTooLarge' })
+      expect(error.message).toContain(why)
+      const answer = await get(`/?kind=bulk&shape=${shape}&status=503${gzip}`)
+      expect(answer).toMatchObject({ status: 503, dropped: why })
+      expect(answer.body.length).toBe(0)
+    }
   }
 )
 

@@ -108,6 +108,7 @@ function notTheVendors(
 
 /** What kind of body it was, in a few words, never its content. */
 function describeBody(response: HttpResponse, parsed: unknown): string {
+  if (response.dropped) return `a body too large to keep (${response.dropped})`
   if (response.body.length === 0) return 'no body'
   if (parsed !== NOT_JSON)
     return `a JSON ${parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed}`

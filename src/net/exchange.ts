@@ -5,8 +5,8 @@
  *   never past the caller's deadline), whatever the sockets do;
  * - no request sent when the deadline leaves no time for it;
  * - a cancelled run ends it at once;
- * - at most MAX_RESPONSE_BYTES of answer, counted on the wire and again after
- *   any decompression;
+ * - a body read within the memory bound, whatever its size or encoding
+ *   (./body.ts);
  * - through the proxy the environment names, or none (./proxy.ts).
  * It returns the status, the headers and the body's bytes; what they mean is
  * for the caller (api/answer.ts).
@@ -19,11 +19,10 @@ import {
   request as httpRequest
 } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { promisify } from 'node:util'
 import type { Clock } from '../clock.js'
+import { readBody } from './body.js'
 import { DEADLINE, fromSocketError, TransportError } from './errors.js'
 
-export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 /** The longest one exchange may take, unless the service's own limit is shorter. */
 const MAX_EXCHANGE_MS = 15_000
 /** Not worth sending with less time than this left before the deadline. */
@@ -41,7 +40,10 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number
   headers: IncomingHttpHeaders
+  /** The body; one over 1 MiB compacted (./compact-json.ts). */
   body: Buffer
+  /** Why there is no body: it was over the bound, on an error status (./body.ts). */
+  dropped?: string
 }
 
 /** How one request is routed: the agent to use, and the proxy's name (for errors), if any. */
@@ -110,8 +112,7 @@ export async function exchange(request: HttpRequest, route: Router): Promise<Htt
   const signal = scopes.getStore()?.signal
   if (signal?.aborted)
     throw new TransportError({ kind: 'aborted', reached: false }, 'the workflow run was cancelled')
-  const raw = await send(request, agent, proxy, limitMs, signal)
-  return { ...raw, body: await decode(raw.headers, raw.body) }
+  return send(request, agent, proxy, limitMs, signal)
 }
 
 function send(
@@ -166,14 +167,15 @@ function send(
       if (statusCode !== 200) finish(proxyRefused(proxy, statusCode))
     })
     outgoing.on('response', (incoming) =>
-      readBody(incoming).then(
-        (body) =>
-          finish(undefined, { status: incoming.statusCode ?? 0, headers: incoming.headers, body }),
-        fail
-      )
+      readResponse(incoming).then((response) => finish(undefined, response), fail)
     )
     outgoing.end(request.body)
   })
+}
+
+async function readResponse(incoming: IncomingMessage): Promise<HttpResponse> {
+  const { bytes, dropped } = await readBody(incoming)
+  return { status: incoming.statusCode ?? 0, headers: incoming.headers, body: bytes, dropped }
 }
 
 function proxyRefused(proxy: string | undefined, status: number): TransportError {
@@ -181,80 +183,4 @@ function proxyRefused(proxy: string | undefined, status: number): TransportError
     { kind: 'proxy', code: `HTTP${status}`, reached: false, proxy, proxyStatus: status },
     `the proxy ${proxy ?? ''} refused to connect to the host (HTTP ${status})`
   )
-}
-
-/**
- * The body's bytes, refused once they pass the cap. When the length is known
- * the bytes go straight into one buffer of that size: no second copy of a
- * large answer.
- */
-function readBody(incoming: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const length = Number(incoming.headers['content-length'])
-    const known = Number.isSafeInteger(length) && length >= 0 && length <= MAX_RESPONSE_BYTES
-    const whole = known ? Buffer.allocUnsafe(length) : undefined
-    const chunks: Buffer[] = []
-    let size = 0
-    let settled = false
-    const fail = (error: Error): void => {
-      if (settled) return
-      settled = true
-      reject(error)
-      incoming.destroy()
-    }
-    incoming.on('data', (chunk: Buffer) => {
-      if (size + chunk.length > (whole?.length ?? MAX_RESPONSE_BYTES)) return fail(tooLarge())
-      if (whole) chunk.copy(whole, size)
-      else chunks.push(chunk)
-      size += chunk.length
-    })
-    incoming.on('end', () => {
-      settled = true
-      resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks))
-    })
-    incoming.on('aborted', () =>
-      fail(Object.assign(new Error('the answer was cut short'), { code: 'HPE_CUT_SHORT' }))
-    )
-    incoming.on('error', fail)
-  })
-}
-
-function tooLarge(): TransportError {
-  return new TransportError(
-    { kind: 'too-large', code: 'ResponseTooLarge', reached: true },
-    `the answer is over ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; it was refused`
-  )
-}
-
-type Inflate = (buffer: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>
-
-/** The inflater for an encoding; zlib loads only when an answer comes compressed. */
-async function inflaterFor(encoding: string): Promise<Inflate | undefined> {
-  if (!['gzip', 'x-gzip', 'deflate', 'br'].includes(encoding)) return undefined
-  const zlib = await import('node:zlib')
-  if (encoding === 'deflate') return promisify(zlib.inflate)
-  return encoding === 'br' ? promisify(zlib.brotliDecompress) : promisify(zlib.gunzip)
-}
-
-/** The body as the service meant it: inflated (never past the cap) when it came compressed. */
-async function decode(headers: IncomingHttpHeaders, body: Buffer): Promise<Buffer> {
-  const encoding = String(headers['content-encoding'] ?? 'identity')
-    .trim()
-    .toLowerCase()
-  if (encoding === 'identity' || encoding === '') return body
-  const inflate = await inflaterFor(encoding)
-  if (!inflate)
-    throw new TransportError(
-      { kind: 'encoding', code: 'UnknownEncoding', reached: true },
-      `the answer came in an encoding that was not asked for (${encoding.slice(0, 20)})`
-    )
-  try {
-    return await inflate(body, { maxOutputLength: MAX_RESPONSE_BYTES })
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge()
-    throw new TransportError(
-      { kind: 'encoding', code: 'BadEncoding', reached: true },
-      `the answer's ${encoding} body could not be inflated`
-    )
-  }
 }

@@ -27,6 +27,7 @@ export type FaultKind =
   | 'hang' // no answer ever, request not applied (the socket stays open)
   | 'drip' // request applied, the answer sent a byte every delayMs
   | 'huge' // request applied, 200 with a body of 17 MiB
+  | 'bulky' // request applied, 200 with the answer grown to 15.5 MiB (under the cap) by `shape`
   | 'gzip' // request applied, the answer gzip-compressed (nobody asked for it)
   | 'repeat-token' // request applied, the answer's NextToken is always the same (after delayMs, if given)
   | 'code200' // 200 with an error body (Code, Message, RequestId), request not applied
@@ -47,6 +48,34 @@ export interface Fault {
   delayMs?: number
   /** For 'echo': the error message the service sends. */
   message?: string
+  /** For 'bulky': what fills the answer. */
+  shape?: BulkShape
+}
+
+/**
+ * How 'bulky' fills an answer to 15.5 MiB: an array of numbers, an array of
+ * small objects, one long text, whitespace, or long texts (100 KB each).
+ */
+export type BulkShape = 'numbers' | 'objects' | 'text' | 'space' | 'texts'
+
+const BULK_BYTES = 15.5 * 1024 * 1024
+
+/** A JSON array of `item` repeated to about `bytes`. */
+function repeated(item: string, bytes: number): string {
+  return `[${`${item},`.repeat(Math.floor(bytes / (item.length + 1)))}${item}]`
+}
+
+/** The answer, grown to about BULK_BYTES by `shape`, as JSON text. */
+export function bulky(payload: Record<string, unknown>, shape: BulkShape): string {
+  const answer = JSON.stringify(payload)
+  if (shape === 'space') return answer.slice(0, -1) + ' '.repeat(BULK_BYTES) + '}'
+  const filler = {
+    numbers: () => repeated('1.5', BULK_BYTES),
+    objects: () => repeated('{"Id":"x-1","Status":"BUILDING"}', BULK_BYTES),
+    text: () => `"${'x'.repeat(BULK_BYTES)}"`,
+    texts: () => repeated(`"${'y'.repeat(100_000)}"`, BULK_BYTES)
+  }[shape]()
+  return `${answer.slice(0, -1)},"Filler":${filler}}`
 }
 
 export const SERVICE_UNAVAILABLE = fault(
@@ -169,6 +198,9 @@ export async function answerAfterApply(
       return drip(reply, payload, injected.delayMs ?? 200)
     case 'huge':
       reply.send(200, { ...payload, Padding: 'x'.repeat(17 * 1024 * 1024) })
+      return true
+    case 'bulky':
+      reply.send(200, bulky(payload, injected.shape ?? 'numbers'))
       return true
     case 'gzip':
       reply.send(200, gzipSync(JSON.stringify(payload)), 'application/json', {

@@ -1,0 +1,130 @@
+/**
+ * src/net/compact-json.ts, by properties over arbitrary input: what it keeps
+ * parses as the original does (valid or not), whatever the chunks; over-long
+ * strings are cut to a prefix at a whole character; the bounds hold.
+ */
+import { describe, expect, test } from '@jest/globals'
+import fc from 'fast-check'
+import {
+  CompactJson,
+  MAX_CONTENT_BYTES,
+  MAX_STRING_BYTES,
+  MAX_VALUES,
+  Overflow
+} from '../../src/net/compact-json.js'
+
+/** `text` through the compactor in chunks cut at `cuts` (fractions of its length). */
+function compacted(text: string | Buffer, cuts: number[] = []): Buffer {
+  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text)
+  const points = [...new Set(cuts.map((c) => Math.floor(c * bytes.length)))].sort((a, b) => a - b)
+  const compact = new CompactJson()
+  let from = 0
+  for (const point of [...points, bytes.length]) {
+    compact.write(bytes.subarray(from, point))
+    from = point
+  }
+  return compact.end()
+}
+
+/** JSON.parse's verdict: the value, or that it threw. */
+function verdict(text: string): { value?: unknown; threw?: true } {
+  try {
+    return { value: JSON.parse(text) as unknown }
+  } catch {
+    return { threw: true }
+  }
+}
+
+const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 8 })
+
+/** JSON-ish text: tokens, whitespace and the pieces that desynchronise a careless lexer. */
+const jsonish = fc
+  .array(
+    fc.constantFrom(
+      ...['{', '}', '[', ']', ',', ':', '"', '\\', '\\"', '\\u', '\\u12', '\\u00e9', 'é', '好'],
+      ...['1', '2', '-', '.', 'e', 'true', 'null', ' ', '\n', '\t', '\r', '\u00a0', '"a"', '😀']
+    ),
+    { maxLength: 60 }
+  )
+  .map((parts) => parts.join(''))
+
+describe('what is kept parses as the original does', () => {
+  test('any JSON value, however laid out and chunked, parses to the same value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 4 }), cuts, (value, indent, at) => {
+        const text = JSON.stringify(value, null, indent)
+        expect(JSON.parse(compacted(text, at).toString('utf8'))).toEqual(JSON.parse(text))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  test('any JSON-ish text: valid stays valid and equal, invalid stays invalid', () => {
+    fc.assert(
+      fc.property(jsonish, cuts, (text, at) => {
+        expect(verdict(compacted(text, at).toString('utf8'))).toEqual(verdict(text))
+      }),
+      { numRuns: 3000 }
+    )
+  })
+
+  test('any bytes at all: the same verdict, and never an error of its own', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), cuts, (bytes, at) => {
+        const buffer = Buffer.from(bytes)
+        expect(verdict(compacted(buffer, at).toString('utf8'))).toEqual(
+          verdict(buffer.toString('utf8'))
+        )
+      }),
+      { numRuns: 2000 }
+    )
+  })
+})
+
+describe('an over-long string', () => {
+  test('is cut to a prefix of itself at a whole character or escape, then …', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }), cuts, (piece, at) => {
+        const long = piece.repeat(Math.ceil((MAX_STRING_BYTES + 50) / piece.length))
+        const text = JSON.stringify({ Message: long, After: 'kept' })
+        const parsed = JSON.parse(compacted(text, at).toString('utf8')) as Record<string, string>
+        expect(parsed.After).toBe('kept')
+        const message = parsed.Message
+        if (Buffer.byteLength(JSON.stringify(long)) - 2 <= MAX_STRING_BYTES)
+          return expect(message).toBe(long)
+        expect(message.endsWith('…')).toBe(true)
+        expect(long.startsWith(message.slice(0, -1))).toBe(true)
+        expect(Buffer.byteLength(JSON.stringify(message.slice(0, -1))) - 2).toBeLessThanOrEqual(
+          MAX_STRING_BYTES
+        )
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  test('keeps its escaped quotes and backslashes in the cut-off part from ending it', () => {
+    const tail = '\\"\\\\'.repeat(10_000)
+    const text = `{"A":"${'x'.repeat(MAX_STRING_BYTES)}${tail}","B":1}`
+    for (const at of [[], [0.5], [0.3, 0.31, 0.9]])
+      expect(JSON.parse(compacted(text, at).toString('utf8'))).toEqual({
+        A: `${'x'.repeat(MAX_STRING_BYTES)}…`,
+        B: 1
+      })
+  })
+})
+
+describe('the bounds', () => {
+  test(`more than ${MAX_VALUES} values overflow`, () => {
+    expect(() => compacted(`[${'1,'.repeat(MAX_VALUES)}1]`)).toThrow(Overflow)
+    expect(() => compacted(`[${'1,'.repeat(MAX_VALUES - 2)}1]`)).not.toThrow()
+  })
+
+  test(`more than ${MAX_CONTENT_BYTES / 1048576} MiB left overflows, whitespace and cut text aside`, () => {
+    const texts = (n: number): string => `[${Array(n).fill(`"${'z'.repeat(MAX_STRING_BYTES)}"`)}]`
+    expect(() => compacted(texts(Math.floor(MAX_CONTENT_BYTES / MAX_STRING_BYTES) + 1))).toThrow(
+      Overflow
+    )
+    const padded = `{"a":[1, 2]${' '.repeat(2 * MAX_CONTENT_BYTES)}}`
+    expect(compacted(padded).toString()).toBe('{"a":[1,2]}')
+  })
+})
