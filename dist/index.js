@@ -1840,6 +1840,7 @@ const CUT_MARK = Buffer.from('\\u2026');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const LETTER_U = 0x75;
+const COLON = 0x3a;
 /** What is left would be larger than the bound. */
 class Overflow extends Error {
 }
@@ -1859,6 +1860,13 @@ function isWord(byte) {
         byte === 0x2b ||
         byte === 0x2d ||
         byte === 0x2e);
+}
+/** `\\uD800` to `\\uDBFF`: the first half of a pair, which must not be kept alone. */
+function isHighSurrogateEscape(unit) {
+    if (unit.length !== 6 || unit[0] !== BACKSLASH || unit[1] !== LETTER_U)
+        return false;
+    const value = parseInt(String.fromCharCode(...unit.slice(2)), 16);
+    return value >= 0xd800 && value <= 0xdbff;
 }
 /** A byte inside a string that is a whole character and ends nothing: ASCII, no quote or backslash. */
 function isPlain(byte) {
@@ -1910,28 +1918,34 @@ class CompactJson {
         this.push(CUT_MARK);
         return start + take;
     }
-    /** The rest of a string that was cut: skipped to its closing quote, escapes and all. */
+    /**
+     * The rest of a string that was cut: skipped to its closing quote, escapes
+     * and all. The quote is searched for once per chunk, and again only once an
+     * escape took it: a chunk of backslashes costs one pass, not one per escape.
+     */
     skipCut(chunk, start) {
         let i = start;
         if (this.skipNext) {
             this.skipNext = false;
             i++;
         }
-        while (i < chunk.length) {
-            const quote = chunk.indexOf(QUOTE, i);
+        let quote = chunk.indexOf(QUOTE, i);
+        for (;;) {
             const backslash = chunk.indexOf(BACKSLASH, i);
-            if (backslash >= 0 && (quote < 0 || backslash < quote)) {
-                if (backslash + 1 >= chunk.length)
-                    this.skipNext = true;
-                i = backslash + 2;
-                continue;
-            }
-            if (quote < 0)
+            if (backslash < 0 || (quote >= 0 && quote < backslash))
+                break;
+            if (backslash + 1 >= chunk.length) {
+                this.skipNext = true;
                 return chunk.length;
-            this.closeString();
-            return quote + 1;
+            }
+            i = backslash + 2;
+            if (quote >= 0 && quote < i)
+                quote = chunk.indexOf(QUOTE, i);
         }
-        return chunk.length;
+        if (quote < 0)
+            return chunk.length;
+        this.closeString();
+        return quote + 1;
     }
     /** What is left, once the whole body was written. */
     end() {
@@ -1969,6 +1983,9 @@ class CompactJson {
         if (this.spaced && this.length > 0 && isWord(byte) && isWord(last))
             this.push([0x20]);
         this.spaced = false;
+        // A cut key could merge with another cut the same way: members would vanish.
+        if (byte === COLON && this.cut)
+            throw new Overflow(`a key over ${MAX_STRING_BYTES / 1024} KiB`);
         // A `[`, `{` or `,` begins a value (or a key): counting them bounds the tree.
         if ((byte === 0x5b || byte === 0x7b || byte === 0x2c) && ++this.values > MAX_VALUES)
             throw new Overflow(`over ${MAX_VALUES.toLocaleString('en-US')} JSON values`);
@@ -2025,7 +2042,9 @@ class CompactJson {
         return second === LETTER_U ? this.unit.length === 6 : true;
     }
     flushUnit() {
-        if (!this.cut && this.kept + this.unit.length <= MAX_STRING_BYTES) {
+        // A high surrogate's escape is kept only with room for its low one after it.
+        const needs = this.unit.length + (isHighSurrogateEscape(this.unit) ? 6 : 0);
+        if (!this.cut && this.kept + needs <= MAX_STRING_BYTES) {
             this.push(this.unit);
             this.kept += this.unit.length;
         }
@@ -2137,7 +2156,8 @@ async function readBody(incoming) {
         const source = inflater ? incoming.pipe(inflater) : incoming;
         if (inflater) {
             inflater.on('data', take);
-            inflater.on('error', () => fail(badEncoding(encoding)));
+            // No body at all (a 204, an empty 503) says nothing about its encoding.
+            inflater.on('error', () => wire === 0 ? settle(() => ({ bytes: Buffer.alloc(0) }), false) : fail(badEncoding(encoding)));
         }
         source.on('end', () => settle(() => ({ bytes: collector.bytes() }), false));
         incoming.on('aborted', () => fail(Object.assign(new Error('the answer was cut short'), { code: 'HPE_CUT_SHORT' })));

@@ -46,6 +46,10 @@ beforeAll(async () => {
       response.writeHead(200, { 'content-encoding': 'gzip' })
       return void response.end(gzipSync('{"ok":true}'))
     }
+    if (kind === 'empty-gzip') {
+      response.writeHead(Number(url.searchParams.get('status')), { 'content-encoding': 'gzip' })
+      return void response.end()
+    }
     if (kind === 'unknown-encoding') {
       response.writeHead(200, { 'content-encoding': 'zstd' })
       return void response.end('???')
@@ -165,6 +169,15 @@ test.each([
       expect(answer).toMatchObject({ status: 503, dropped: why })
       expect(answer.body.length).toBe(0)
     }
+  }
+)
+
+test.each([204, 503])(
+  'an empty body that names an encoding is an empty body: HTTP %i is kept',
+  async (status) => {
+    const response = await get(`/?kind=empty-gzip&status=${status}`)
+    expect(response).toMatchObject({ status })
+    expect(response.body.length).toBe(0)
   }
 )
 

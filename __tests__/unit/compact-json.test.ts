@@ -102,6 +102,41 @@ describe('an over-long string', () => {
     )
   })
 
+  test('never splits an escaped surrogate pair: what is kept of a well-formed text is well-formed', () => {
+    /** JSON with every non-ASCII character escaped, as some servers write it. */
+    const asciiJson = (value: unknown): string =>
+      JSON.stringify(value).replace(
+        /[^\x00-\x7f]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+      )
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
+        cuts,
+        (piece, at) => {
+          const long = piece.repeat(Math.ceil((MAX_STRING_BYTES + 50) / piece.length))
+          const parsed = JSON.parse(compacted(asciiJson({ M: long }), at).toString('utf8')) as {
+            M: string
+          }
+          // Well-formed: it survives UTF-8 (a lone surrogate would become U+FFFD).
+          expect(Buffer.from(parsed.M).toString('utf8')).toBe(parsed.M)
+          expect(long.startsWith(parsed.M.replace(/…$/, ''))).toBe(true)
+        }
+      ),
+      { numRuns: 300 }
+    )
+    const pair = `"${'a'.repeat(MAX_STRING_BYTES - 6)}\\ud83d\\ude00"`
+    expect(JSON.parse(compacted(pair).toString('utf8'))).toBe(
+      `${'a'.repeat(MAX_STRING_BYTES - 6)}…`
+    )
+  })
+
+  test('a key over the limit is refused: two cut the same way would merge', () => {
+    const key = (tail: string): string => `"${'a'.repeat(MAX_STRING_BYTES)}${tail}"`
+    expect(() => compacted(`{${key('x')}:1,${key('y')}:2}`)).toThrow(Overflow)
+    expect(() => compacted(`[${key('x')} , ${key('y')}]`)).not.toThrow()
+  })
+
   test('keeps its escaped quotes and backslashes in the cut-off part from ending it', () => {
     const tail = '\\"\\\\'.repeat(10_000)
     const text = `{"A":"${'x'.repeat(MAX_STRING_BYTES)}${tail}","B":1}`

@@ -3,7 +3,7 @@
  * (SPEC "Bounds"): at most MAX_RESPONSE_BYTES on the wire and again after
  * decompression, which streams (no compressed and inflated copies side by
  * side); a body over 1 MiB is made small as it comes in (./compact-json.ts),
- * so no more than 2 MiB of it is ever held or parsed. Over the bound, an answer
+ * so no more than 4 MiB of it is ever held or parsed. Over the bound, an answer
  * with a success status is refused (its data cannot be trusted whole); one
  * with an error status is dropped, and its status tells what happened.
  */
@@ -123,7 +123,10 @@ export async function readBody(incoming: IncomingMessage): Promise<Body> {
     const source = inflater ? incoming.pipe(inflater) : incoming
     if (inflater) {
       inflater.on('data', take)
-      inflater.on('error', () => fail(badEncoding(encoding)))
+      // No body at all (a 204, an empty 503) says nothing about its encoding.
+      inflater.on('error', () =>
+        wire === 0 ? settle(() => ({ bytes: Buffer.alloc(0) }), false) : fail(badEncoding(encoding))
+      )
     }
     source.on('end', () => settle(() => ({ bytes: collector.bytes() }), false))
     incoming.on('aborted', () =>
