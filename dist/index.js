@@ -1157,7 +1157,7 @@ exports.decrypt = function (encrypted, inputEncoding, outputEncoding) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(511);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(581);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 // Nothing is left to do: a socket a proxy never answered must not keep the step alive.
@@ -1168,7 +1168,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 511:
+/***/ 581:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1819,22 +1819,28 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 ;// CONCATENATED MODULE: ./src/net/compact-json.ts
 /**
  * A large JSON answer, made small as it streams in (./body.ts uses it for any
- * body over 1 MiB): whitespace between tokens dropped, every string cut after
- * MAX_STRING_BYTES of content at a whole character or escape (no text the
- * action reads is near that long: IDs, tokens and keys are far shorter, and
- * texts are cut to 4,096 characters for display), and what is left must fit
- * in MAX_CONTENT_BYTES with at most MAX_VALUES values, or it overflows. So
- * JSON.parse never sees more than 4 MiB, whatever the service sent.
+ * body over 64 KiB): whitespace between tokens dropped, every string cut after
+ * MAX_STRING_BYTES of content at a whole character or escape, and what is left
+ * must fit in MAX_CONTENT_BYTES with at most MAX_VALUES values, or it
+ * overflows. So JSON.parse never sees more than 1 MiB or 25,000 values of
+ * one answer, whatever the service sent: a page of 100 executions or
+ * pipelines, the most the action asks for, holds a few thousand.
+ *
+ * No text the action reads is near MAX_STRING_BYTES: IDs, tokens and keys are
+ * far shorter. Texts shown to people (`Message`, `ErrorInfo`) are shown up to
+ * 4,096 characters; in an answer over 64 KiB, one in another script, or full
+ * of escapes, shows fewer. A pipeline's `BuildContent` (up to 16 KB, never
+ * read) is what makes a healthy page of 100 pipelines large.
  *
  * It only drops bytes JSON ignores, or the end of an over-long string: a valid
  * body parses to the same value, strings cut aside; an invalid one stays
  * invalid, unless what made it invalid was in the part of a string cut off.
  */
 /** The bytes of one string's content that are kept. */
-const MAX_STRING_BYTES = 16 * 1024;
+const MAX_STRING_BYTES = 4 * 1024;
 /** What is left: at most this many bytes and values. */
-const MAX_CONTENT_BYTES = 4 * 1024 * 1024;
-const MAX_VALUES = 100_000;
+const MAX_CONTENT_BYTES = 1024 * 1024;
+const MAX_VALUES = 25_000;
 /** `…` as a JSON escape: the end of a string that was cut. */
 const CUT_MARK = Buffer.from('\\u2026');
 const QUOTE = 0x22;
@@ -2056,12 +2062,59 @@ class CompactJson {
     }
 }
 
+;// CONCATENATED MODULE: ./src/net/reclaim.ts
+/** A large body is collected after each of these many bytes. */
+const RECLAIM_EVERY_BYTES = 1024 * 1024;
+/** The young generation's size past which a large body first gives the growth back. */
+const YOUNG_BYTES = 4 * 1024 * 1024;
+let collect;
+function collector() {
+    if (collect !== undefined)
+        return collect;
+    const v8 = process.getBuiltinModule('node:v8');
+    const vm = process.getBuiltinModule('node:vm');
+    try {
+        v8.setFlagsFromString('--expose-gc');
+        const found = vm.runInNewContext('gc');
+        collect = typeof found === 'function' ? found : null;
+    }
+    catch {
+        collect = null;
+    }
+    finally {
+        v8.setFlagsFromString('--no-expose-gc');
+    }
+    return collect;
+}
+function youngGenerationBytes() {
+    const v8 = process.getBuiltinModule('node:v8');
+    const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    return young?.space_size ?? 0;
+}
+/** Counts the bytes of one large body, and collects as it goes. */
+class Reclaimer {
+    since = 0;
+    /** The body has just turned out large. */
+    begin() {
+        if (youngGenerationBytes() > YOUNG_BYTES)
+            collector()?.({ type: 'major', flavor: 'last-resort' });
+    }
+    count(bytes) {
+        this.since += bytes;
+        if (this.since < RECLAIM_EVERY_BYTES)
+            return;
+        this.since = 0;
+        collector()?.({ type: 'minor' });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/net/body.ts
+
 
 
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** Bodies up to this size are kept as they are. */
-const AS_IS_BYTES = 1024 * 1024;
+const AS_IS_BYTES = 64 * 1024;
 /** Over the bound: refused on a success status, dropped on an error status. */
 function overBound(status, why) {
     if (status >= 400)
@@ -2070,20 +2123,27 @@ function overBound(status, why) {
 }
 /** The body's bytes as they come (decompressed): kept while small, then compacted. */
 class Collector {
+    reclaimer;
     chunks = [];
     size = 0;
     compact;
+    constructor(reclaimer) {
+        this.reclaimer = reclaimer;
+    }
     /** Throws an Overflow past the bound. */
     add(chunk) {
         this.size += chunk.length;
         if (this.size > MAX_RESPONSE_BYTES)
             throw new Overflow(`over ${MAX_RESPONSE_BYTES / 1048576} MiB`);
-        if (this.compact)
-            return this.compact.write(chunk);
+        if (this.compact) {
+            this.compact.write(chunk);
+            return this.reclaimer.count(chunk.length);
+        }
         this.chunks.push(chunk);
         if (this.size <= AS_IS_BYTES)
             return;
         this.compact = new CompactJson();
+        this.reclaimer.begin();
         for (const kept of this.chunks)
             this.compact.write(kept);
         this.chunks = [];
@@ -2115,7 +2175,8 @@ async function readBody(incoming) {
     const encoding = encodingOf(incoming.headers);
     const inflater = encoding ? await inflaterFor(encoding) : undefined;
     return new Promise((resolve, reject) => {
-        const collector = new Collector();
+        const reclaimer = new Reclaimer();
+        const collector = new Collector(reclaimer);
         let wire = 0;
         let settled = false;
         const settle = (outcome, stop) => {
@@ -2152,6 +2213,8 @@ async function readBody(incoming) {
                 settle(() => overBound(incoming.statusCode ?? 0, 'over 16 MiB on the wire'), true);
             else if (!inflater)
                 take(chunk);
+            else if (wire > AS_IS_BYTES)
+                reclaimer.count(chunk.length);
         });
         const source = inflater ? incoming.pipe(inflater) : incoming;
         if (inflater) {

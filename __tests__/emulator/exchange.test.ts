@@ -12,7 +12,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
 import { systemClock } from '../../src/clock.js'
 import { TransportError } from '../../src/net/errors.js'
 import { MAX_RESPONSE_BYTES } from '../../src/net/body.js'
-import { MAX_CONTENT_BYTES, MAX_STRING_BYTES } from '../../src/net/compact-json.js'
+import { MAX_CONTENT_BYTES, MAX_STRING_BYTES, MAX_VALUES } from '../../src/net/compact-json.js'
 import { exchange, withinScope } from '../../src/net/exchange.js'
 import { createRouter } from '../../src/net/proxy.js'
 import { type BulkShape, bulky } from '../../tools/emulator/faults.js'
@@ -141,7 +141,7 @@ test.each([
   ['one long text', 'text', 'x'],
   ['100 texts of 100 KB', 'texts', 'y']
 ])(
-  'a 15.5 MiB answer of %s is read made small: the same object, texts cut to 16 KiB',
+  `a 15.5 MiB answer of %s is read made small: the same object, texts cut to ${MAX_STRING_BYTES / 1024} KiB`,
   async (_name, shape, letter) => {
     for (const gzip of ['', '&gzip']) {
       const response = await get(`/?kind=bulk&shape=${shape}${gzip}`)
@@ -156,8 +156,8 @@ test.each([
 )
 
 test.each([
-  ['numbers', 'over 100,000 JSON values'],
-  ['objects', 'over 100,000 JSON values']
+  ['numbers', `over ${MAX_VALUES.toLocaleString('en-US')} JSON values`],
+  ['objects', `over ${MAX_VALUES.toLocaleString('en-US')} JSON values`]
 ])(
   'a 15.5 MiB answer of %s is over the bound: refused on a success status, dropped on an error status',
   async (shape, why) => {

@@ -2,8 +2,9 @@
  * An answer's body, read within the memory bound whatever the service sends
  * (SPEC "Bounds"): at most MAX_RESPONSE_BYTES on the wire and again after
  * decompression, which streams (no compressed and inflated copies side by
- * side); a body over 1 MiB is made small as it comes in (./compact-json.ts),
- * so no more than 4 MiB of it is ever held or parsed. Over the bound, an answer
+ * side); a body over 64 KiB is made small as it comes in (./compact-json.ts),
+ * so no more than 1 MiB of it is ever held or parsed, and the memory its reads
+ * leave behind is given back as it comes (./reclaim.ts). Over the bound, an answer
  * with a success status is refused (its data cannot be trusted whole); one
  * with an error status is dropped, and its status tells what happened.
  */
@@ -11,10 +12,11 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Transform } from 'node:stream'
 import { CompactJson, Overflow } from './compact-json.js'
 import { TransportError } from './errors.js'
+import { Reclaimer } from './reclaim.js'
 
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 /** Bodies up to this size are kept as they are. */
-const AS_IS_BYTES = 1024 * 1024
+const AS_IS_BYTES = 64 * 1024
 
 export interface Body {
   bytes: Buffer
@@ -37,15 +39,21 @@ class Collector {
   private size = 0
   private compact?: CompactJson
 
+  constructor(private readonly reclaimer: Reclaimer) {}
+
   /** Throws an Overflow past the bound. */
   add(chunk: Buffer): void {
     this.size += chunk.length
     if (this.size > MAX_RESPONSE_BYTES)
       throw new Overflow(`over ${MAX_RESPONSE_BYTES / 1048576} MiB`)
-    if (this.compact) return this.compact.write(chunk)
+    if (this.compact) {
+      this.compact.write(chunk)
+      return this.reclaimer.count(chunk.length)
+    }
     this.chunks.push(chunk)
     if (this.size <= AS_IS_BYTES) return
     this.compact = new CompactJson()
+    this.reclaimer.begin()
     for (const kept of this.chunks) this.compact.write(kept)
     this.chunks = []
   }
@@ -86,7 +94,8 @@ export async function readBody(incoming: IncomingMessage): Promise<Body> {
   const encoding = encodingOf(incoming.headers)
   const inflater = encoding ? await inflaterFor(encoding) : undefined
   return new Promise((resolve, reject) => {
-    const collector = new Collector()
+    const reclaimer = new Reclaimer()
+    const collector = new Collector(reclaimer)
     let wire = 0
     let settled = false
     const settle = (outcome: () => Body, stop: boolean): void => {
@@ -119,6 +128,7 @@ export async function readBody(incoming: IncomingMessage): Promise<Body> {
       if (wire > MAX_RESPONSE_BYTES)
         settle(() => overBound(incoming.statusCode ?? 0, 'over 16 MiB on the wire'), true)
       else if (!inflater) take(chunk)
+      else if (wire > AS_IS_BYTES) reclaimer.count(chunk.length)
     })
     const source = inflater ? incoming.pipe(inflater) : incoming
     if (inflater) {

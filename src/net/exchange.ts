@@ -40,7 +40,7 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number
   headers: IncomingHttpHeaders
-  /** The body; one over 1 MiB compacted (./compact-json.ts). */
+  /** The body; one over 64 KiB compacted (./compact-json.ts). */
   body: Buffer
   /** Why there is no body: it was over the bound, on an error status (./body.ts). */
   dropped?: string

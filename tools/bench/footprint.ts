@@ -1,14 +1,15 @@
 /**
  * The action's footprint: the bundle's sizes, the peak RSS of dist/index.js over
- * a real wait, and the heap over a long virtual wait (tools/bench/long-wait.ts,
- * in a process of its own).
+ * a real wait and under hostile answers (tools/hostile-memory.ts), and the heap
+ * over a long virtual wait (tools/bench/long-wait.ts, in a process of its own).
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { EcsEmulator, TEST_PIPELINE_ID } from '../emulator/server.js'
-import { emulatorInputs, launch, ROOT } from '../launcher.js'
+import { HOSTILE_CASES, runHostile } from '../hostile-memory.js'
+import { emulatorInputs, errors, launch, ROOT } from '../launcher.js'
 import { SECOND } from './reference.js'
 import { type Baseline, BASELINE_COMMIT } from './baseline.js'
 import { type Startup, STARTUP_RUNS } from './startup.js'
@@ -37,7 +38,12 @@ interface PeakRss {
   peakRssMb: number
 }
 
-export type Memory = PeakRss & LongWait
+/** Peak RSS under each answer of tools/hostile-memory.ts. */
+interface Hostile {
+  hostile: Array<{ where: string; name: string; peakMb: number; ended: string }>
+}
+
+export type Memory = PeakRss & LongWait & Hostile
 
 export function bundleSizes(before?: Baseline): Bundle {
   return {
@@ -124,8 +130,18 @@ async function longWaitHeap(): Promise<LongWait> {
   }
 }
 
+async function hostilePeaks(): Promise<Hostile> {
+  const hostile: Hostile['hostile'] = []
+  for (const one of HOSTILE_CASES) {
+    const { result, peakMb } = await runHostile(one)
+    const ended = result.outputs.status ?? (errors(result)[0] ?? '').slice(0, 60)
+    hostile.push({ where: one.where, name: one.name, peakMb: Math.round(peakMb * 10) / 10, ended })
+  }
+  return { hostile }
+}
+
 export async function memory(): Promise<Memory> {
-  return { ...(await peakRss()), ...(await longWaitHeap()) }
+  return { ...(await peakRss()), ...(await longWaitHeap()), ...(await hostilePeaks()) }
 }
 
 function printStartup(start: Startup): void {
@@ -164,4 +180,7 @@ export function printFootprint(start: Startup, bundle: Bundle, mem: Memory): voi
   console.log(
     `        that run's own peak RSS, ${mem.compressedRssMb} MB, is that of unbundled modules and a thousand requests a second (V8 grows its young generation for them), not the action's`
   )
+  console.log(`        peak RSS under hostile answers (tools/hostile-memory.ts):`)
+  for (const { where, name, peakMb } of mem.hostile)
+    console.log(`          ${`${where} of ${name}:`.padEnd(52)} ${peakMb} MB`)
 }

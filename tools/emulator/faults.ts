@@ -27,7 +27,7 @@ export type FaultKind =
   | 'hang' // no answer ever, request not applied (the socket stays open)
   | 'drip' // request applied, the answer sent a byte every delayMs
   | 'huge' // request applied, 200 with a body of 17 MiB
-  | 'bulky' // request applied, 200 with the answer grown to 15.5 MiB (under the cap) by `shape`
+  | 'bulky' // request applied, 200 with the answer grown to 15.5 MiB (under the cap), or to `bytes`, by `shape`
   | 'gzip' // request applied, the answer gzip-compressed (nobody asked for it)
   | 'repeat-token' // request applied, the answer's NextToken is always the same (after delayMs, if given)
   | 'code200' // 200 with an error body (Code, Message, RequestId), request not applied
@@ -48,12 +48,13 @@ export interface Fault {
   delayMs?: number
   /** For 'echo': the error message the service sends. */
   message?: string
-  /** For 'bulky': what fills the answer. */
+  /** For 'bulky': what fills the answer, and to how many bytes (15.5 MiB by default). */
   shape?: BulkShape
+  bytes?: number
 }
 
 /**
- * How 'bulky' fills an answer to 15.5 MiB: an array of numbers, an array of
+ * How 'bulky' fills an answer to 15.5 MiB (or `bytes`): an array of numbers, an array of
  * small objects, one long text, whitespace, or long texts (100 KB each).
  */
 export type BulkShape = 'numbers' | 'objects' | 'text' | 'space' | 'texts'
@@ -65,15 +66,19 @@ function repeated(item: string, bytes: number): string {
   return `[${`${item},`.repeat(Math.floor(bytes / (item.length + 1)))}${item}]`
 }
 
-/** The answer, grown to about BULK_BYTES by `shape`, as JSON text. */
-export function bulky(payload: Record<string, unknown>, shape: BulkShape): string {
+/** The answer, grown to about `bytes` by `shape`, as JSON text. */
+export function bulky(
+  payload: Record<string, unknown>,
+  shape: BulkShape,
+  bytes = BULK_BYTES
+): string {
   const answer = JSON.stringify(payload)
-  if (shape === 'space') return answer.slice(0, -1) + ' '.repeat(BULK_BYTES) + '}'
+  if (shape === 'space') return answer.slice(0, -1) + ' '.repeat(bytes) + '}'
   const filler = {
-    numbers: () => repeated('1.5', BULK_BYTES),
-    objects: () => repeated('{"Id":"x-1","Status":"BUILDING"}', BULK_BYTES),
-    text: () => `"${'x'.repeat(BULK_BYTES)}"`,
-    texts: () => repeated(`"${'y'.repeat(100_000)}"`, BULK_BYTES)
+    numbers: () => repeated('1.5', bytes),
+    objects: () => repeated('{"Id":"x-1","Status":"BUILDING"}', bytes),
+    text: () => `"${'x'.repeat(bytes)}"`,
+    texts: () => repeated(`"${'y'.repeat(100_000)}"`, bytes)
   }[shape]()
   return `${answer.slice(0, -1)},"Filler":${filler}}`
 }
@@ -200,7 +205,7 @@ export async function answerAfterApply(
       reply.send(200, { ...payload, Padding: 'x'.repeat(17 * 1024 * 1024) })
       return true
     case 'bulky':
-      reply.send(200, bulky(payload, injected.shape ?? 'numbers'))
+      reply.send(200, bulky(payload, injected.shape ?? 'numbers', injected.bytes))
       return true
     case 'gzip':
       reply.send(200, gzipSync(JSON.stringify(payload)), 'application/json', {

@@ -1,0 +1,121 @@
+/**
+ * The answers that test SPEC "Bounds" ("memory stays under 100 MB whatever the
+ * service sends"), each run through the bundled action against the emulator
+ * with its peak RSS recorded: one answer of 15.5 MiB (just under the 16 MiB
+ * cap) in each shape, and listings of 50 large pages. The e2e tests assert the
+ * bound on them (__tests__/e2e/boundaries.test.ts "#8"); `npm run bench`
+ * prints the figures.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { EcsEmulator } from './emulator/server.js'
+import type { BulkShape } from './emulator/faults.js'
+import { emulatorInputs, launch, type LaunchResult } from './launcher.js'
+
+export const MEMORY_BOUND_MB = 100
+
+export interface HostileCase {
+  name: string
+  /** One answer of a poll, or every page of a listing of 50 (a pipeline resolved by name). */
+  where: 'answer' | 'listing'
+  /** What the emulator fills each answer with (tools/emulator/faults.ts 'bulky'). */
+  fill?: { shape: BulkShape; bytes?: number }
+  /** Each pipeline's description, for listings. */
+  description?: string
+  /** How the step ends: SUCCESS, "not found" once the listing was read whole, or refused. */
+  expected: 'SUCCESS' | 'not-found' | 'ResponseTooLarge'
+}
+
+export const HOSTILE_CASES: HostileCase[] = [
+  { name: 'whitespace', where: 'answer', fill: { shape: 'space' }, expected: 'SUCCESS' },
+  { name: 'one long text', where: 'answer', fill: { shape: 'text' }, expected: 'SUCCESS' },
+  { name: '155 texts of 100 KB', where: 'answer', fill: { shape: 'texts' }, expected: 'SUCCESS' },
+  { name: 'numbers', where: 'answer', fill: { shape: 'numbers' }, expected: 'ResponseTooLarge' },
+  {
+    name: 'small objects',
+    where: 'answer',
+    fill: { shape: 'objects' },
+    expected: 'ResponseTooLarge'
+  },
+  {
+    name: '100 descriptions of 100 KB (10 MB)',
+    where: 'listing',
+    description: 'x'.repeat(100_000),
+    expected: 'not-found'
+  },
+  {
+    name: '155 texts of 100 KB (15.5 MiB)',
+    where: 'listing',
+    fill: { shape: 'texts' },
+    expected: 'not-found'
+  },
+  { name: 'one text (15.5 MiB)', where: 'listing', fill: { shape: 'text' }, expected: 'not-found' },
+  {
+    name: '7,000 small objects (240 KB)',
+    where: 'listing',
+    fill: { shape: 'objects', bytes: 240_000 },
+    expected: 'not-found'
+  },
+  {
+    name: '20,000 numbers (80 KB)',
+    where: 'listing',
+    fill: { shape: 'numbers', bytes: 80_000 },
+    expected: 'not-found'
+  }
+]
+
+/** Pipelines in a listing case: 50 pages of 100 (tools/emulator lists 100 a page). */
+const LISTED_PIPELINES = 4900
+
+function emulatorFor(hostile: HostileCase): EcsEmulator {
+  if (hostile.where === 'answer') {
+    const emulator = new EcsEmulator()
+    emulator.inject({ action: 'DescribeImagePipelineExecutions', kind: 'bulky', ...hostile.fill })
+    return emulator
+  }
+  const emulator = new EcsEmulator({ defaultPlan: { steps: [] }, ignoreNameFilter: true })
+  for (let i = 0; i < LISTED_PIPELINES; i++)
+    emulator.addPipeline({
+      id: `ip-pad${i}`,
+      name: `pipeline-${i}`,
+      description: hostile.description
+    })
+  if (hostile.fill)
+    emulator.inject({ action: 'DescribeImagePipelines', kind: 'bulky', times: 50, ...hostile.fill })
+  return emulator
+}
+
+export interface HostileRun {
+  result: LaunchResult
+  peakMb: number
+  /** ECS requests made: DescribeImagePipelines pages for a listing. */
+  pages: number
+}
+
+/** Runs dist/index.js on one case, on `node` (this one by default), and records its peak RSS. */
+export async function runHostile(hostile: HostileCase, node?: string): Promise<HostileRun> {
+  const emulator = emulatorFor(hostile)
+  await emulator.start()
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-rss-'))
+  const file = join(dir, 'rss')
+  const byName = { 'image-pipeline-id': '', 'image-pipeline-name': 'nothing' }
+  try {
+    const result = await launch({
+      inputs: emulatorInputs(emulator, {
+        'poll-history': 'false',
+        ...(hostile.where === 'listing' ? byName : {})
+      }),
+      node,
+      maxRssFile: file
+    })
+    return {
+      result,
+      peakMb: Number(readFileSync(file, 'utf8')) / 1024,
+      pages: emulator.calls('DescribeImagePipelines').length
+    }
+  } finally {
+    await emulator.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
