@@ -1157,7 +1157,7 @@ exports.decrypt = function (encrypted, inputEncoding, outputEncoding) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(581);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(698);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 // Nothing is left to do: a socket a proxy never answered must not keep the step alive.
@@ -1168,7 +1168,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 581:
+/***/ 698:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1688,7 +1688,49 @@ var client = __nccwpck_require__(879);
 var dist_client = __nccwpck_require__(129);
 ;// CONCATENATED MODULE: external "node:querystring"
 const external_node_querystring_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+;// CONCATENATED MODULE: ./src/net/json.ts
+/**
+ * The one place an answer's bytes become values: JSON.parse, then a bound on
+ * nesting. V8 parses any depth, but what reads the values afterwards
+ * (JSON.stringify of an `AccessDeniedDetail`, any recursive walk) would run
+ * out of stack: a 403 whose detail nested arrays 20,000 deep ended the step
+ * with a RangeError, and the vendor's code and RequestId were lost. The
+ * vendor's answers nest 6 deep; a deeper one is not JSON the action reads.
+ */
+const MAX_DEPTH = 64;
+/** The bytes are not JSON, or nest deeper than MAX_DEPTH. */
+class NotJson extends Error {
+}
+/** The value of a JSON body; throws NotJson. */
+function parseJson(bytes) {
+    let value;
+    try {
+        value = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new NotJson('not JSON');
+    }
+    if (deeperThan(value, MAX_DEPTH))
+        throw new NotJson(`nested over ${MAX_DEPTH} deep`);
+    return value;
+}
+/** Whether `value` nests deeper than `limit`, walked without recursion. */
+function deeperThan(value, limit) {
+    const pending = [[value, 0]];
+    while (pending.length > 0) {
+        const [next, depth] = pending.pop();
+        if (typeof next !== 'object' || next === null)
+            continue;
+        if (depth >= limit)
+            return true;
+        for (const inner of Object.values(next))
+            pending.push([inner, depth + 1]);
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/api/answer.ts
+
 
 
 /** Codes that say retrying may help, beyond throttling and 5xx. */
@@ -1703,7 +1745,7 @@ const TRANSIENT_CODES = new Set([
 ]);
 /** The result object, or the ApiError the answer stands for. */
 function readAnswer(response, context) {
-    const parsed = parseJson(response.body);
+    const parsed = parseBody(response.body);
     const body = isObject(parsed) ? parsed : undefined;
     if (body && isErrorCode(body.Code))
         throw vendorError(response, body, context);
@@ -1711,9 +1753,9 @@ function readAnswer(response, context) {
         return body;
     throw notTheVendors(response, parsed, context);
 }
-function parseJson(body) {
+function parseBody(body) {
     try {
-        return JSON.parse(body.toString('utf8'));
+        return parseJson(body);
     }
     catch {
         return NOT_JSON;
@@ -1822,15 +1864,16 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
  * body over 64 KiB): whitespace between tokens dropped, every string cut after
  * MAX_STRING_BYTES of content at a whole character or escape, and what is left
  * must fit in MAX_CONTENT_BYTES with at most MAX_VALUES values, or it
- * overflows. So JSON.parse never sees more than 1 MiB or 25,000 values of
+ * overflows. So JSON.parse never sees more than 2 MiB or 25,000 values of
  * one answer, whatever the service sent: a page of 100 executions or
  * pipelines, the most the action asks for, holds a few thousand.
  *
  * No text the action reads is near MAX_STRING_BYTES: IDs, tokens and keys are
  * far shorter. Texts shown to people (`Message`, `ErrorInfo`) are shown up to
  * 4,096 characters; in an answer over 64 KiB, one in another script, or full
- * of escapes, shows fewer. A pipeline's `BuildContent` (up to 16 KB, never
- * read) is what makes a healthy page of 100 pipelines large.
+ * of escapes, shows fewer. A pipeline's `BuildContent` and `TestContent` (up
+ * to 16 KB each, never read) are what make a healthy page of 100 pipelines
+ * large: cut, such a page keeps under 1 MiB, escaped or not.
  *
  * It only drops bytes JSON ignores, or the end of an over-long string: a valid
  * body parses to the same value, strings cut aside; an invalid one stays
@@ -1839,7 +1882,7 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 /** The bytes of one string's content that are kept. */
 const MAX_STRING_BYTES = 4 * 1024;
 /** What is left: at most this many bytes and values. */
-const MAX_CONTENT_BYTES = 1024 * 1024;
+const MAX_CONTENT_BYTES = 2 * 1024 * 1024;
 const MAX_VALUES = 25_000;
 /** `…` as a JSON escape: the end of a string that was cut. */
 const CUT_MARK = Buffer.from('\\u2026');
@@ -2063,23 +2106,39 @@ class CompactJson {
 }
 
 ;// CONCATENATED MODULE: ./src/net/reclaim.ts
-/** A large body is collected after each of these many bytes. */
+/** What holding one piece costs beyond its bytes: a Buffer and its backing store. */
+const PIECE_COST = 1024;
+/** A body counted past this is large (./body.ts compacts it past the same size). */
+const LARGE_BYTES = 64 * 1024;
+/** A young-generation collection after each of these many bytes counted. */
 const RECLAIM_EVERY_BYTES = 1024 * 1024;
 /** The young generation's size past which a large body first gives the growth back. */
 const YOUNG_BYTES = 4 * 1024 * 1024;
 let collect;
+function builtin(name) {
+    try {
+        return process.getBuiltinModule(name);
+    }
+    catch {
+        return undefined;
+    }
+}
 function collector() {
     if (collect !== undefined)
         return collect;
-    const v8 = process.getBuiltinModule('node:v8');
-    const vm = process.getBuiltinModule('node:vm');
+    collect = null;
+    const v8 = builtin('node:v8');
+    const vm = builtin('node:vm');
+    if (!v8 || !vm)
+        return collect;
     try {
         v8.setFlagsFromString('--expose-gc');
         const found = vm.runInNewContext('gc');
-        collect = typeof found === 'function' ? found : null;
+        if (typeof found === 'function')
+            collect = found;
     }
     catch {
-        collect = null;
+        // Nothing is collected early.
     }
     finally {
         v8.setFlagsFromString('--no-expose-gc');
@@ -2087,20 +2146,20 @@ function collector() {
     return collect;
 }
 function youngGenerationBytes() {
-    const v8 = process.getBuiltinModule('node:v8');
-    const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-    return young?.space_size ?? 0;
+    const spaces = builtin('node:v8')?.getHeapSpaceStatistics() ?? [];
+    return spaces.find((space) => space.space_name === 'new_space')?.space_size ?? 0;
 }
-/** Counts the bytes of one large body, and collects as it goes. */
+/** Counts the pieces of one body, and collects as it goes. */
 class Reclaimer {
+    counted = 0;
     since = 0;
-    /** The body has just turned out large. */
-    begin() {
-        if (youngGenerationBytes() > YOUNG_BYTES)
-            collector()?.({ type: 'major', flavor: 'last-resort' });
-    }
     count(bytes) {
-        this.since += bytes;
+        const cost = bytes + PIECE_COST;
+        const wasLarge = this.counted > LARGE_BYTES;
+        this.counted += cost;
+        this.since += cost;
+        if (!wasLarge && this.counted > LARGE_BYTES && youngGenerationBytes() > YOUNG_BYTES)
+            collector()?.({ type: 'major', flavor: 'last-resort' });
         if (this.since < RECLAIM_EVERY_BYTES)
             return;
         this.since = 0;
@@ -2114,42 +2173,51 @@ class Reclaimer {
 
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** Bodies up to this size are kept as they are. */
-const AS_IS_BYTES = 64 * 1024;
+const AS_IS_BYTES = LARGE_BYTES;
 /** Over the bound: refused on a success status, dropped on an error status. */
 function overBound(status, why) {
     if (status >= 400)
         return { bytes: Buffer.alloc(0), dropped: why };
     throw new TransportError({ kind: 'too-large', code: 'ResponseTooLarge', reached: true }, `the answer is ${why}; it was refused`);
 }
-/** The body's bytes as they come (decompressed): kept while small, then compacted. */
+/**
+ * The body's bytes as they come (decompressed): copied while small (however
+ * many pieces they come in, no piece is held), then compacted.
+ */
 class Collector {
-    reclaimer;
-    chunks = [];
+    kept = Buffer.allocUnsafe(4096);
     size = 0;
     compact;
-    constructor(reclaimer) {
-        this.reclaimer = reclaimer;
-    }
     /** Throws an Overflow past the bound. */
     add(chunk) {
+        const at = this.size;
         this.size += chunk.length;
         if (this.size > MAX_RESPONSE_BYTES)
             throw new Overflow(`over ${MAX_RESPONSE_BYTES / 1048576} MiB`);
-        if (this.compact) {
-            this.compact.write(chunk);
-            return this.reclaimer.count(chunk.length);
-        }
-        this.chunks.push(chunk);
-        if (this.size <= AS_IS_BYTES)
+        if (this.compact)
+            return this.compact.write(chunk);
+        if (this.size <= AS_IS_BYTES) {
+            if (this.size > this.kept.length)
+                this.grow(at);
+            chunk.copy(this.kept, at);
             return;
+        }
         this.compact = new CompactJson();
-        this.reclaimer.begin();
-        for (const kept of this.chunks)
-            this.compact.write(kept);
-        this.chunks = [];
+        this.compact.write(this.kept.subarray(0, at));
+        this.compact.write(chunk);
+        this.kept = Buffer.alloc(0);
+    }
+    /** Room for `this.size` bytes, `used` of them kept so far. */
+    grow(used) {
+        let size = this.kept.length;
+        while (size < this.size)
+            size *= 4;
+        const larger = Buffer.allocUnsafe(Math.min(size, AS_IS_BYTES));
+        this.kept.copy(larger, 0, 0, used);
+        this.kept = larger;
     }
     bytes() {
-        return this.compact ? this.compact.end() : Buffer.concat(this.chunks, this.size);
+        return this.compact ? this.compact.end() : this.kept.subarray(0, this.size);
     }
 }
 function encodingOf(headers) {
@@ -2176,7 +2244,7 @@ async function readBody(incoming) {
     const inflater = encoding ? await inflaterFor(encoding) : undefined;
     return new Promise((resolve, reject) => {
         const reclaimer = new Reclaimer();
-        const collector = new Collector(reclaimer);
+        const collector = new Collector();
         let wire = 0;
         let settled = false;
         const settle = (outcome, stop) => {
@@ -2202,23 +2270,26 @@ async function readBody(incoming) {
                 collector.add(chunk);
             }
             catch (error) {
-                if (!(error instanceof Overflow))
-                    throw error;
-                settle(() => overBound(incoming.statusCode ?? 0, error.message), true);
+                if (error instanceof Overflow)
+                    settle(() => overBound(incoming.statusCode ?? 0, error.message), true);
+                else
+                    fail(error);
             }
         };
         incoming.on('data', (chunk) => {
             wire += chunk.length;
+            reclaimer.count(chunk.length);
             if (wire > MAX_RESPONSE_BYTES)
                 settle(() => overBound(incoming.statusCode ?? 0, 'over 16 MiB on the wire'), true);
             else if (!inflater)
                 take(chunk);
-            else if (wire > AS_IS_BYTES)
-                reclaimer.count(chunk.length);
         });
         const source = inflater ? incoming.pipe(inflater) : incoming;
         if (inflater) {
-            inflater.on('data', take);
+            inflater.on('data', (chunk) => {
+                reclaimer.count(chunk.length);
+                take(chunk);
+            });
             // No body at all (a 204, an empty 503) says nothing about its encoding.
             inflater.on('error', () => wire === 0 ? settle(() => ({ bytes: Buffer.alloc(0) }), false) : fail(badEncoding(encoding)));
         }
@@ -4228,6 +4299,7 @@ class SessionCredentials {
 
 
 
+
 /** The metadata token's lifetime, as the vendor's library asks for it. */
 const METADATA_TOKEN_TTL_SECONDS = 21_600;
 /** The library's limits: a second to connect and a second to read; no answer to the token in a second means plain mode. */
@@ -4325,7 +4397,7 @@ function refusal(message, status) {
 function keysOf(response, roleName) {
     let data;
     try {
-        data = record(JSON.parse(response.body.toString('utf8')));
+        data = record(parseJson(response.body));
     }
     catch {
         throw refusal(`the metadata service's answer for RAM role "${roleName}" is not JSON`, 502);
@@ -4435,6 +4507,7 @@ const environmentKeys = {
 
 
 
+
 const id_token_OPERATION = 'GetIDToken';
 async function requestIdToken(source, route) {
     const url = new URL(`${source.requestUrl}&audience=${encodeURIComponent(source.audience)}`);
@@ -4470,7 +4543,7 @@ async function requestIdToken(source, route) {
 }
 function parse(body) {
     try {
-        return JSON.parse(body.toString('utf8'));
+        return parseJson(body);
     }
     catch {
         return undefined;

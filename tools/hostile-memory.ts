@@ -10,33 +10,56 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EcsEmulator } from './emulator/server.js'
-import type { BulkShape } from './emulator/faults.js'
+import type { BulkShape, Fault } from './emulator/faults.js'
 import { emulatorInputs, launch, type LaunchResult } from './launcher.js'
 
 export const MEMORY_BOUND_MB = 100
 
 export interface HostileCase {
   name: string
-  /** One answer of a poll, or every page of a listing of 50 (a pipeline resolved by name). */
+  /** Polls of a build (DescribeImagePipelineExecutions), or every page of a listing of 50 (a pipeline resolved by name). */
   where: 'answer' | 'listing'
-  /** What the emulator fills each answer with (tools/emulator/faults.ts 'bulky'). */
-  fill?: { shape: BulkShape; bytes?: number }
+  /** How the emulator answers (tools/emulator/faults.ts): 'bulky' fills, 'pieces' sends a byte to a chunk. */
+  fault?: Pick<Fault, 'kind' | 'shape' | 'bytes'>
   /** Each pipeline's description, for listings. */
   description?: string
+  /** For answers: how many polls get the fault (the build runs a second for each). */
+  polls?: number
   /** How the step ends: SUCCESS, "not found" once the listing was read whole, or refused. */
   expected: 'SUCCESS' | 'not-found' | 'ResponseTooLarge'
 }
 
+const bulky = (shape: BulkShape, bytes?: number): HostileCase['fault'] => ({
+  kind: 'bulky',
+  shape,
+  bytes
+})
+
 export const HOSTILE_CASES: HostileCase[] = [
-  { name: 'whitespace', where: 'answer', fill: { shape: 'space' }, expected: 'SUCCESS' },
-  { name: 'one long text', where: 'answer', fill: { shape: 'text' }, expected: 'SUCCESS' },
-  { name: '155 texts of 100 KB', where: 'answer', fill: { shape: 'texts' }, expected: 'SUCCESS' },
-  { name: 'numbers', where: 'answer', fill: { shape: 'numbers' }, expected: 'ResponseTooLarge' },
+  { name: 'whitespace', where: 'answer', fault: bulky('space'), expected: 'SUCCESS' },
+  { name: 'one long text', where: 'answer', fault: bulky('text'), expected: 'SUCCESS' },
+  { name: '155 texts of 100 KB', where: 'answer', fault: bulky('texts'), expected: 'SUCCESS' },
+  { name: 'numbers', where: 'answer', fault: bulky('numbers'), expected: 'ResponseTooLarge' },
+  { name: 'small objects', where: 'answer', fault: bulky('objects'), expected: 'ResponseTooLarge' },
   {
-    name: 'small objects',
+    name: '475 texts of 4,000 characters (1.9 MB, kept whole)',
     where: 'answer',
-    fill: { shape: 'objects' },
-    expected: 'ResponseTooLarge'
+    fault: bulky('notes', 1_900_000),
+    expected: 'SUCCESS'
+  },
+  {
+    name: '64,000 one-byte chunks, 10 polls',
+    where: 'answer',
+    fault: { kind: 'pieces', bytes: 64_000 },
+    polls: 10,
+    expected: 'SUCCESS'
+  },
+  {
+    name: '1 MiB in one-byte chunks, 2 polls',
+    where: 'answer',
+    fault: { kind: 'pieces', bytes: 1024 * 1024 },
+    polls: 2,
+    expected: 'SUCCESS'
   },
   {
     name: '100 descriptions of 100 KB (10 MB)',
@@ -47,20 +70,26 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: '155 texts of 100 KB (15.5 MiB)',
     where: 'listing',
-    fill: { shape: 'texts' },
+    fault: bulky('texts'),
     expected: 'not-found'
   },
-  { name: 'one text (15.5 MiB)', where: 'listing', fill: { shape: 'text' }, expected: 'not-found' },
+  { name: 'one text (15.5 MiB)', where: 'listing', fault: bulky('text'), expected: 'not-found' },
   {
     name: '7,000 small objects (240 KB)',
     where: 'listing',
-    fill: { shape: 'objects', bytes: 240_000 },
+    fault: bulky('objects', 240_000),
     expected: 'not-found'
   },
   {
     name: '20,000 numbers (80 KB)',
     where: 'listing',
-    fill: { shape: 'numbers', bytes: 80_000 },
+    fault: bulky('numbers', 80_000),
+    expected: 'not-found'
+  },
+  {
+    name: '64,000 one-byte chunks',
+    where: 'listing',
+    fault: { kind: 'pieces', bytes: 64_000 },
     expected: 'not-found'
   }
 ]
@@ -70,8 +99,12 @@ const LISTED_PIPELINES = 4900
 
 function emulatorFor(hostile: HostileCase): EcsEmulator {
   if (hostile.where === 'answer') {
-    const emulator = new EcsEmulator()
-    emulator.inject({ action: 'DescribeImagePipelineExecutions', kind: 'bulky', ...hostile.fill })
+    const polls = hostile.polls ?? 1
+    const emulator = new EcsEmulator({
+      defaultPlan: { steps: [{ status: 'BUILDING', ms: polls * 1000 }] }
+    })
+    if (hostile.fault)
+      emulator.inject({ action: 'DescribeImagePipelineExecutions', times: polls, ...hostile.fault })
     return emulator
   }
   const emulator = new EcsEmulator({ defaultPlan: { steps: [] }, ignoreNameFilter: true })
@@ -81,8 +114,8 @@ function emulatorFor(hostile: HostileCase): EcsEmulator {
       name: `pipeline-${i}`,
       description: hostile.description
     })
-  if (hostile.fill)
-    emulator.inject({ action: 'DescribeImagePipelines', kind: 'bulky', times: 50, ...hostile.fill })
+  if (hostile.fault)
+    emulator.inject({ action: 'DescribeImagePipelines', times: 50, ...hostile.fault })
   return emulator
 }
 

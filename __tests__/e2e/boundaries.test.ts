@@ -117,9 +117,10 @@ describe('the network boundary', () => {
   // SPEC "Bounds": memory stays under 100 MB whatever the service sends. The
   // action holds one page, compacted to at most 1 MiB (src/net/body.ts), and
   // gives back what the reads leave behind as they come (src/net/reclaim.ts).
-  // Measured peaks: 55-85 MB on Node 20 and 24. Before: up to 230 MB for these
-  // listings (2.2 GB before pages were read one at a time), up to 115 MB for
-  // one answer on Node 24 (275 MB before compaction).
+  // Measured peaks (VmHWM, tools/max-rss.cjs): 54-88 MB on Node 20 and 24.
+  // Before: up to 230 MB for listings of large pages (2.2 GB before pages were
+  // read one at a time), 388 MB for pages sent a byte to a chunk, 275 MB for
+  // one answer before compaction.
   test.each(HOSTILE_CASES.map((hostile) => [hostile.where, hostile.name, hostile] as const))(
     `#8 %s of %s: read within the bound, peak under ${MEMORY_BOUND_MB} MB`,
     async (_where, _name, hostile) => {

@@ -166,4 +166,38 @@ describe('the bounds', () => {
     const padded = `{"a":[1, 2]${' '.repeat(2 * MAX_CONTENT_BYTES)}}`
     expect(compacted(padded).toString()).toBe('{"a":[1,2]}')
   })
+
+  // The fullest healthy answer the action asks for: a page of 100 pipelines,
+  // each with the largest BuildContent and TestContent the service takes
+  // (16 KB), a 256-character description, 20 tags, and every non-ASCII
+  // character escaped, as some gateways write it.
+  test('a healthy page of 100 large pipelines, escaped or not, is kept whole where it is read', () => {
+    const pipeline = (i: number): Record<string, unknown> => ({
+      ImagePipelineId: `ip-${i}`,
+      Name: `pipeline-${i}`,
+      Description: '镜像构建流水线'.repeat(37).slice(0, 256),
+      BuildContent: `RUN echo ${'构建'.repeat(8000)}`.slice(0, 16_000),
+      TestContent: `RUN test ${'x'.repeat(16_000)}`.slice(0, 16_000),
+      Tags: { Tag: Array.from({ length: 20 }, (_, t) => ({ TagKey: `k${t}`, TagValue: `v${t}` })) },
+      ToRegionIds: { ToRegionId: ['cn-hangzhou', 'cn-beijing'] },
+      AddAccounts: { AddAccount: ['1234567890'] },
+      CreationTime: '2026-12-01T00:00:00Z'
+    })
+    const page = {
+      RequestId: 'R-1',
+      NextToken: 'n-2',
+      ImagePipeline: { ImagePipelineSet: Array.from({ length: 100 }, (_, i) => pipeline(i)) }
+    }
+    const escaped = JSON.stringify(page).replace(
+      /[^ -~]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+    )
+    for (const text of [JSON.stringify(page), escaped]) {
+      const kept = JSON.parse(compacted(text, [0.3, 0.6]).toString('utf8')) as typeof page
+      expect(kept.NextToken).toBe('n-2')
+      expect(kept.ImagePipeline.ImagePipelineSet.map((p) => [p.ImagePipelineId, p.Name])).toEqual(
+        page.ImagePipeline.ImagePipelineSet.map((p) => [p.ImagePipelineId, p.Name])
+      )
+    }
+  })
 })

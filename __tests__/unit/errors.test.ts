@@ -80,6 +80,23 @@ describe('the vendor error object, whatever the status', () => {
   })
 })
 
+describe('an answer nested past any use', () => {
+  const deep = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`
+
+  test.each([
+    [403, false],
+    [503, true]
+  ])(
+    'HTTP %s whose AccessDeniedDetail nests 20,000 deep: an error by its status, never a RangeError',
+    (status, transient) => {
+      const body = `{"Code":"Forbidden.RAM","Message":"m","RequestId":"R-1","AccessDeniedDetail":{"AuthAction":${deep(20_000)}}}`
+      const error = failure(answer(status, body, { 'x-acs-request-id': 'R-1' }))
+      expect(error).toBeInstanceOf(ApiError)
+      expect(error).toMatchObject({ statusCode: status, transient, requestId: 'R-1' })
+    }
+  )
+})
+
 describe("an answer that is not the vendor's", () => {
   test.each([
     ['a JSON null', 503, 'null', true, 'HTTP 503, with a JSON null'],

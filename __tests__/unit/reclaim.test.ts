@@ -10,7 +10,6 @@ import { RECLAIM_EVERY_BYTES, Reclaimer } from '../../src/net/reclaim.js'
 
 test('no gc is left exposed once a large body was collected: not on the global, not in a new context', () => {
   const reclaimer = new Reclaimer()
-  reclaimer.begin()
   reclaimer.count(RECLAIM_EVERY_BYTES)
   expect(typeof (globalThis as { gc?: unknown }).gc).toBe('undefined')
   expect(runInNewContext('typeof gc')).toBe('undefined')

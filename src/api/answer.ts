@@ -10,6 +10,7 @@
  * Never quotes the body: it may hold a secret.
  */
 import type { HttpResponse } from '../net/exchange.js'
+import { parseJson } from '../net/json.js'
 import { ApiError } from './errors.js'
 import { record, text } from './parse.js'
 
@@ -34,16 +35,16 @@ export function readAnswer(
   response: HttpResponse,
   context: AnswerContext
 ): Record<string, unknown> {
-  const parsed = parseJson(response.body)
+  const parsed = parseBody(response.body)
   const body = isObject(parsed) ? parsed : undefined
   if (body && isErrorCode(body.Code)) throw vendorError(response, body, context)
   if (body && response.status >= 200 && response.status < 300) return body
   throw notTheVendors(response, parsed, context)
 }
 
-function parseJson(body: Buffer): unknown {
+function parseBody(body: Buffer): unknown {
   try {
-    return JSON.parse(body.toString('utf8'))
+    return parseJson(body)
   } catch {
     return NOT_JSON
   }

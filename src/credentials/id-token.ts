@@ -8,6 +8,7 @@
 import { ApiError, toApiError } from '../api/errors.js'
 import { record, whole } from '../api/parse.js'
 import { exchange, type Router } from '../net/exchange.js'
+import { parseJson } from '../net/json.js'
 
 export interface IdTokenSource {
   /** ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN, as the runner sets them. */
@@ -53,7 +54,7 @@ export async function requestIdToken(source: IdTokenSource, route: Router): Prom
 
 function parse(body: Buffer): unknown {
   try {
-    return JSON.parse(body.toString('utf8'))
+    return parseJson(body)
   } catch {
     return undefined
   }

@@ -13,6 +13,7 @@ import { record, text, whole } from '../api/parse.js'
 import { Inputs } from '../constants.js'
 import type { Endpoint } from '../inputs/endpoints.js'
 import { exchange, type HttpResponse, type Router } from '../net/exchange.js'
+import { parseJson } from '../net/json.js'
 import { lifetime, type SessionKeys } from './session.js'
 
 /** The metadata token's lifetime, as the vendor's library asks for it. */
@@ -160,7 +161,7 @@ function refusal(message: string, status: number): ApiError {
 function keysOf(response: HttpResponse, roleName: string): SessionKeys {
   let data: Record<string, unknown>
   try {
-    data = record(JSON.parse(response.body.toString('utf8')))
+    data = record(parseJson(response.body))
   } catch {
     throw refusal(`the metadata service's answer for RAM role "${roleName}" is not JSON`, 502)
   }

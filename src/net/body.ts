@@ -3,7 +3,7 @@
  * (SPEC "Bounds"): at most MAX_RESPONSE_BYTES on the wire and again after
  * decompression, which streams (no compressed and inflated copies side by
  * side); a body over 64 KiB is made small as it comes in (./compact-json.ts),
- * so no more than 1 MiB of it is ever held or parsed, and the memory its reads
+ * so no more than 2 MiB of it is ever held or parsed, and the memory its reads
  * leave behind is given back as it comes (./reclaim.ts). Over the bound, an answer
  * with a success status is refused (its data cannot be trusted whole); one
  * with an error status is dropped, and its status tells what happened.
@@ -12,11 +12,11 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Transform } from 'node:stream'
 import { CompactJson, Overflow } from './compact-json.js'
 import { TransportError } from './errors.js'
-import { Reclaimer } from './reclaim.js'
+import { LARGE_BYTES, Reclaimer } from './reclaim.js'
 
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 /** Bodies up to this size are kept as they are. */
-const AS_IS_BYTES = 64 * 1024
+const AS_IS_BYTES = LARGE_BYTES
 
 export interface Body {
   bytes: Buffer
@@ -33,33 +33,44 @@ function overBound(status: number, why: string): Body {
   )
 }
 
-/** The body's bytes as they come (decompressed): kept while small, then compacted. */
+/**
+ * The body's bytes as they come (decompressed): copied while small (however
+ * many pieces they come in, no piece is held), then compacted.
+ */
 class Collector {
-  private chunks: Buffer[] = []
+  private kept = Buffer.allocUnsafe(4096)
   private size = 0
   private compact?: CompactJson
 
-  constructor(private readonly reclaimer: Reclaimer) {}
-
   /** Throws an Overflow past the bound. */
   add(chunk: Buffer): void {
+    const at = this.size
     this.size += chunk.length
     if (this.size > MAX_RESPONSE_BYTES)
       throw new Overflow(`over ${MAX_RESPONSE_BYTES / 1048576} MiB`)
-    if (this.compact) {
-      this.compact.write(chunk)
-      return this.reclaimer.count(chunk.length)
+    if (this.compact) return this.compact.write(chunk)
+    if (this.size <= AS_IS_BYTES) {
+      if (this.size > this.kept.length) this.grow(at)
+      chunk.copy(this.kept, at)
+      return
     }
-    this.chunks.push(chunk)
-    if (this.size <= AS_IS_BYTES) return
     this.compact = new CompactJson()
-    this.reclaimer.begin()
-    for (const kept of this.chunks) this.compact.write(kept)
-    this.chunks = []
+    this.compact.write(this.kept.subarray(0, at))
+    this.compact.write(chunk)
+    this.kept = Buffer.alloc(0)
+  }
+
+  /** Room for `this.size` bytes, `used` of them kept so far. */
+  private grow(used: number): void {
+    let size = this.kept.length
+    while (size < this.size) size *= 4
+    const larger = Buffer.allocUnsafe(Math.min(size, AS_IS_BYTES))
+    this.kept.copy(larger, 0, 0, used)
+    this.kept = larger
   }
 
   bytes(): Buffer {
-    return this.compact ? this.compact.end() : Buffer.concat(this.chunks, this.size)
+    return this.compact ? this.compact.end() : this.kept.subarray(0, this.size)
   }
 }
 
@@ -95,7 +106,7 @@ export async function readBody(incoming: IncomingMessage): Promise<Body> {
   const inflater = encoding ? await inflaterFor(encoding) : undefined
   return new Promise((resolve, reject) => {
     const reclaimer = new Reclaimer()
-    const collector = new Collector(reclaimer)
+    const collector = new Collector()
     let wire = 0
     let settled = false
     const settle = (outcome: () => Body, stop: boolean): void => {
@@ -119,20 +130,24 @@ export async function readBody(incoming: IncomingMessage): Promise<Body> {
       try {
         collector.add(chunk)
       } catch (error) {
-        if (!(error instanceof Overflow)) throw error
-        settle(() => overBound(incoming.statusCode ?? 0, error.message), true)
+        if (error instanceof Overflow)
+          settle(() => overBound(incoming.statusCode ?? 0, error.message), true)
+        else fail(error as Error)
       }
     }
     incoming.on('data', (chunk: Buffer) => {
       wire += chunk.length
+      reclaimer.count(chunk.length)
       if (wire > MAX_RESPONSE_BYTES)
         settle(() => overBound(incoming.statusCode ?? 0, 'over 16 MiB on the wire'), true)
       else if (!inflater) take(chunk)
-      else if (wire > AS_IS_BYTES) reclaimer.count(chunk.length)
     })
     const source = inflater ? incoming.pipe(inflater) : incoming
     if (inflater) {
-      inflater.on('data', take)
+      inflater.on('data', (chunk: Buffer) => {
+        reclaimer.count(chunk.length)
+        take(chunk)
+      })
       // No body at all (a 204, an empty 503) says nothing about its encoding.
       inflater.on('error', () =>
         wire === 0 ? settle(() => ({ bytes: Buffer.alloc(0) }), false) : fail(badEncoding(encoding))

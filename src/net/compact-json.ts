@@ -3,15 +3,16 @@
  * body over 64 KiB): whitespace between tokens dropped, every string cut after
  * MAX_STRING_BYTES of content at a whole character or escape, and what is left
  * must fit in MAX_CONTENT_BYTES with at most MAX_VALUES values, or it
- * overflows. So JSON.parse never sees more than 1 MiB or 25,000 values of
+ * overflows. So JSON.parse never sees more than 2 MiB or 25,000 values of
  * one answer, whatever the service sent: a page of 100 executions or
  * pipelines, the most the action asks for, holds a few thousand.
  *
  * No text the action reads is near MAX_STRING_BYTES: IDs, tokens and keys are
  * far shorter. Texts shown to people (`Message`, `ErrorInfo`) are shown up to
  * 4,096 characters; in an answer over 64 KiB, one in another script, or full
- * of escapes, shows fewer. A pipeline's `BuildContent` (up to 16 KB, never
- * read) is what makes a healthy page of 100 pipelines large.
+ * of escapes, shows fewer. A pipeline's `BuildContent` and `TestContent` (up
+ * to 16 KB each, never read) are what make a healthy page of 100 pipelines
+ * large: cut, such a page keeps under 1 MiB, escaped or not.
  *
  * It only drops bytes JSON ignores, or the end of an over-long string: a valid
  * body parses to the same value, strings cut aside; an invalid one stays
@@ -21,7 +22,7 @@
 /** The bytes of one string's content that are kept. */
 export const MAX_STRING_BYTES = 4 * 1024
 /** What is left: at most this many bytes and values. */
-export const MAX_CONTENT_BYTES = 1024 * 1024
+export const MAX_CONTENT_BYTES = 2 * 1024 * 1024
 export const MAX_VALUES = 25_000
 
 /** `…` as a JSON escape: the end of a string that was cut. */

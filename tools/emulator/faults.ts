@@ -29,6 +29,7 @@ export type FaultKind =
   | 'huge' // request applied, 200 with a body of 17 MiB
   | 'bulky' // request applied, 200 with the answer grown to 15.5 MiB (under the cap), or to `bytes`, by `shape`
   | 'gzip' // request applied, the answer gzip-compressed (nobody asked for it)
+  | 'pieces' // request applied, the answer (padded with spaces to `bytes`, if given) sent a byte to an HTTP chunk
   | 'repeat-token' // request applied, the answer's NextToken is always the same (after delayMs, if given)
   | 'code200' // 200 with an error body (Code, Message, RequestId), request not applied
   | 'busy' // 400 InvalidImagePipeline.HasRunningExecution, whatever runs: a service whose state lags
@@ -55,9 +56,10 @@ export interface Fault {
 
 /**
  * How 'bulky' fills an answer to 15.5 MiB (or `bytes`): an array of numbers, an array of
- * small objects, one long text, whitespace, or long texts (100 KB each).
+ * small objects, one long text, whitespace, long texts (100 KB each), or
+ * notes (4,000 characters each, just under what compaction keeps of a text).
  */
-export type BulkShape = 'numbers' | 'objects' | 'text' | 'space' | 'texts'
+export type BulkShape = 'numbers' | 'objects' | 'text' | 'space' | 'texts' | 'notes'
 
 const BULK_BYTES = 15.5 * 1024 * 1024
 
@@ -78,7 +80,8 @@ export function bulky(
     numbers: () => repeated('1.5', bytes),
     objects: () => repeated('{"Id":"x-1","Status":"BUILDING"}', bytes),
     text: () => `"${'x'.repeat(bytes)}"`,
-    texts: () => repeated(`"${'y'.repeat(100_000)}"`, bytes)
+    texts: () => repeated(`"${'y'.repeat(100_000)}"`, bytes),
+    notes: () => repeated(`"${'n'.repeat(4000)}"`, bytes)
   }[shape]()
   return `${answer.slice(0, -1)},"Filler":${filler}}`
 }
@@ -207,6 +210,12 @@ export async function answerAfterApply(
     case 'bulky':
       reply.send(200, bulky(payload, injected.shape ?? 'numbers', injected.bytes))
       return true
+    case 'pieces': {
+      const json = JSON.stringify(payload)
+      const padding = ' '.repeat(Math.max(0, (injected.bytes ?? 0) - json.length))
+      reply.chunked(200, Buffer.from(json.slice(0, -1) + padding + '}'), 1)
+      return true
+    }
     case 'gzip':
       reply.send(200, gzipSync(JSON.stringify(payload)), 'application/json', {
         'content-encoding': 'gzip'

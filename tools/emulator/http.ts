@@ -118,6 +118,38 @@ export class Reply {
     this.response.end(body)
   }
 
+  /**
+   * `body` in chunked transfer encoding, `piece` bytes to a chunk, written
+   * straight to the socket in large writes: the client sees a chunk (one
+   * Buffer) for every piece, however the bytes travel.
+   */
+  chunked(status: number, body: Buffer, piece: number): void {
+    this.record.httpStatus = status
+    const socket = this.response.socket
+    if (!socket) return
+    const head = Object.entries({
+      ...this.headers({ 'content-type': 'application/json;charset=utf-8' }),
+      'transfer-encoding': 'chunked',
+      connection: 'close'
+    })
+    socket.write(`HTTP/1.1 ${status} OK\r\n${head.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`)
+    const block = (from: number): Buffer => {
+      const parts: Buffer[] = []
+      for (let at = from; at < Math.min(body.length, from + 256 * 1024); at += piece) {
+        const bytes = body.subarray(at, Math.min(body.length, at + piece))
+        parts.push(Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n'))
+      }
+      return Buffer.concat(parts)
+    }
+    const writeFrom = (from: number): void => {
+      for (; from < body.length; from += 256 * 1024)
+        if (!socket.write(block(from)))
+          return void socket.once('drain', () => writeFrom(from + 256 * 1024))
+      socket.end('0\r\n\r\n')
+    }
+    writeFrom(0)
+  }
+
   /** Bytes written straight to the socket: an answer that is not well-formed HTTP. */
   raw(text: string): void {
     this.record.httpStatus = 0
