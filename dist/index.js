@@ -1497,8 +1497,7 @@ const Inputs = {
     Endpoint: 'endpoint',
     EcsRamRole: 'ecs-ram-role',
     MetadataEndpoint: 'metadata-endpoint',
-    ProvenanceTags: 'provenance-tags',
-    PollHistory: 'poll-history'
+    ProvenanceTags: 'provenance-tags'
 };
 const Outputs = {
     ExecutionId: 'execution-id',
@@ -4998,8 +4997,7 @@ const DEFAULTS = {
     [Inputs.RoleSessionExpiration]: '3600',
     [Inputs.Audience]: 'sts.aliyuncs.com',
     [Inputs.MetadataEndpoint]: '100.100.100.200',
-    [Inputs.ProvenanceTags]: 'true',
-    [Inputs.PollHistory]: 'true'
+    [Inputs.ProvenanceTags]: 'true'
 };
 
 ;// CONCATENATED MODULE: ./src/inputs/tags.ts
@@ -5173,8 +5171,7 @@ function getSettings(env = process.env, origin = runOrigin(env), nonce) {
         clientTokenGiven: Boolean(optional(Inputs.ClientToken)),
         ...endpointInputs(regionId, env),
         credentialSource: chooseCredentials(credentialInputs, env, origin),
-        origin,
-        history: parseBoolean(Inputs.PollHistory, input(Inputs.PollHistory), true)
+        origin
     };
 }
 /** Where the services are: ECS, STS and the metadata service. */
@@ -6446,7 +6443,7 @@ async function readHistory({ ecs, log }, pipelineId, executionId) {
 
 async function waitPhase(step, { executionId, visibleFrom }, pipelineId) {
     const { settings, ecs, clock, log, outputs, cancellation, startedAt, deadline } = step;
-    const expectedEnd = settings.history && pipelineId && !cancellation.cancelled
+    const expectedEnd = pipelineId && !cancellation.cancelled
         ? await readHistory(step, pipelineId, executionId)
         : undefined;
     return log.group(`Waiting for execution ${executionId}`, () => waitForExecution({

@@ -32,8 +32,7 @@ export const Inputs = {
   Endpoint: 'endpoint',
   EcsRamRole: 'ecs-ram-role',
   MetadataEndpoint: 'metadata-endpoint',
-  ProvenanceTags: 'provenance-tags',
-  PollHistory: 'poll-history'
+  ProvenanceTags: 'provenance-tags'
 } as const
 
 export const Outputs = {

@@ -104,7 +104,12 @@ function emulatorFor(hostile: HostileCase): EcsEmulator {
       defaultPlan: { steps: [{ status: 'BUILDING', ms: polls * 1000 }] }
     })
     if (hostile.fault)
-      emulator.inject({ action: 'DescribeImagePipelineExecutions', times: polls, ...hostile.fault })
+      emulator.inject({
+        action: 'DescribeImagePipelineExecutions',
+        with: 'ExecutionId',
+        times: polls,
+        ...hostile.fault
+      })
     return emulator
   }
   const emulator = new EcsEmulator({ defaultPlan: { steps: [] }, ignoreNameFilter: true })
@@ -135,10 +140,7 @@ export async function runHostile(hostile: HostileCase, node?: string): Promise<H
   const byName = { 'image-pipeline-id': '', 'image-pipeline-name': 'nothing' }
   try {
     const result = await launch({
-      inputs: emulatorInputs(emulator, {
-        'poll-history': 'false',
-        ...(hostile.where === 'listing' ? byName : {})
-      }),
+      inputs: emulatorInputs(emulator, hostile.where === 'listing' ? byName : {}),
       node,
       maxRssFile: file
     })

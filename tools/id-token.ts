@@ -6,8 +6,23 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { StsOptions } from './emulator/sts.js'
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
+/** The RAM role and OIDC provider the tests assume through. */
+export const TEST_ROLE_ARN = 'acs:ram::1234567890123456:role/github-image-builder'
+export const TEST_PROVIDER_ARN = 'acs:ram::1234567890123456:oidc-provider/github'
+
+/** The emulator's STS, trusting `idTokens`' tokens for the test role. */
+export function trustingSts(idTokens: IdTokenServer): StsOptions {
+  return {
+    roleArn: TEST_ROLE_ARN,
+    providerArn: TEST_PROVIDER_ARN,
+    audience: 'sts.aliyuncs.com',
+    issuer: GITHUB_ISSUER,
+    verify: (token) => idTokens.verify(token)
+  }
+}
 
 export interface IdTokenClaims {
   iss: string

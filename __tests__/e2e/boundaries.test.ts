@@ -11,9 +11,16 @@ import { EcsEmulator, TEST_PIPELINE_ID, TEST_PIPELINE_NAME } from '../../tools/e
 import { GITHUB_ISSUER, IdTokenServer } from '../../tools/id-token.js'
 import { HOSTILE_CASES, MEMORY_BOUND_MB, runHostile } from '../../tools/hostile-memory.js'
 import { errors, type LaunchResult } from '../../tools/launcher.js'
-import { DEBUG, run, useEmulator } from './harness.js'
+import { DEBUG, POLL, run, useEmulator } from './harness.js'
 
 const emulator = useEmulator()
+/** Credentials by OIDC role assumption alone (the harness gives access keys by default). */
+const OIDC = {
+  'access-key-id': '',
+  'access-key-secret': '',
+  'role-to-assume': 'acs:ram::1:role/ci',
+  'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh'
+}
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
@@ -79,10 +86,7 @@ describe('the network boundary', () => {
     const result = await run(
       emulator(),
       {
-        'access-key-id': '',
-        'access-key-secret': '',
-        'role-to-assume': 'acs:ram::1:role/ci',
-        'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh',
+        ...OIDC,
         'sts-endpoint': emulator().endpoint,
         timeout: '10s'
       },
@@ -137,21 +141,16 @@ describe('the network boundary', () => {
   )
 
   test('#9 5xx and 429 bodies that are not the vendor error object, and broken framing: a healthy build passes', async () => {
-    const action = 'DescribeImagePipelineExecutions'
     emulator().inject(
-      { action, kind: 'null503' },
-      { action, kind: 'array502' },
-      { action, kind: 'string504' },
-      { action, kind: 'xml500' },
-      { action, kind: 'json500' },
-      { action, kind: 'dup-length' },
-      { action, kind: 'bad-status' }
+      { ...POLL, kind: 'null503' },
+      { ...POLL, kind: 'array502' },
+      { ...POLL, kind: 'string504' },
+      { ...POLL, kind: 'xml500' },
+      { ...POLL, kind: 'json500' },
+      { ...POLL, kind: 'dup-length' },
+      { ...POLL, kind: 'bad-status' }
     )
-    const result = await run(
-      emulator(),
-      { 'poll-history': 'false', timeout: '90s' },
-      { env: DEBUG }
-    )
+    const result = await run(emulator(), { timeout: '90s' }, { env: DEBUG })
     expect(result.exitCode).toBe(0)
     expect(result.outputs.status).toBe('SUCCESS')
     expect(result.stdout).toMatch(/failed with HTTP503 \(HTTP 503\)/)
@@ -167,10 +166,7 @@ describe('the network boundary', () => {
     const result = await run(
       emulator(),
       {
-        'access-key-id': '',
-        'access-key-secret': '',
-        'role-to-assume': 'acs:ram::1:role/ci',
-        'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh',
+        ...OIDC,
         'sts-endpoint': 'http://127.0.0.1:9',
         timeout: '8s'
       },
@@ -206,10 +202,7 @@ describe('the network boundary', () => {
     const result = await run(
       emulator(),
       {
-        'access-key-id': '',
-        'access-key-secret': '',
-        'role-to-assume': 'acs:ram::1:role/ci',
-        'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh',
+        ...OIDC,
         'sts-endpoint': `https://${tls.host}`
       },
       { env: idTokens.env }
@@ -223,12 +216,8 @@ describe('the network boundary', () => {
 
   test("#11 the vendor's x-acs-retry-after is honoured", async () => {
     emulator().planNext(TEST_PIPELINE_ID, { steps: [{ status: 'BUILDING', ms: 9000 }] })
-    emulator().inject({
-      action: 'DescribeImagePipelineExecutions',
-      kind: 'retry-after',
-      delayMs: 4000
-    })
-    const result = await run(emulator(), { 'poll-history': 'false' })
+    emulator().inject({ ...POLL, kind: 'retry-after', delayMs: 4000 })
+    const result = await run(emulator())
     expect(result.exitCode).toBe(0)
     const polls = emulator().calls('DescribeImagePipelineExecutions')
     const refused = polls.findIndex((call) => call.fault === 'retry-after')

@@ -6,7 +6,7 @@
 import { expect, test } from '@jest/globals'
 import { createServer } from 'node:net'
 import { errors } from '../../tools/launcher.js'
-import { run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
+import { POLL, run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
 
 const emulator = useEmulator()
 const LONG_BUILD = {
@@ -88,9 +88,8 @@ test('the backstop: a main step whose cancel kept failing leaves it to the post 
 
 test('one refused poll ends the wait as a time-out does, and the post step has nothing to do', async () => {
   emulator().planNext(TEST_PIPELINE_ID, LONG_BUILD)
-  emulator().inject({ action: 'DescribeImagePipelineExecutions', kind: 'forbidden', times: 1 })
-  // No history call: the refusal is for the first poll.
-  const result = await run(emulator(), { 'poll-history': 'false' }, { post: true })
+  emulator().inject({ ...POLL, kind: 'forbidden', times: 1 })
+  const result = await run(emulator(), {}, { post: true })
   expect(result.exitCode).toBe(1)
   expect(errors(result)[0]).toMatch(
     /Polling execution exec-\w+ failed \(.*Forbidden\.RAM.*\).*a cancel was requested/

@@ -3,13 +3,18 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { GITHUB_ISSUER, IdTokenServer } from '../../tools/id-token.js'
+import {
+  IdTokenServer,
+  TEST_PROVIDER_ARN,
+  TEST_ROLE_ARN,
+  trustingSts
+} from '../../tools/id-token.js'
 import { EcsEmulator, TEST_PIPELINE_ID } from '../../tools/emulator/server.js'
 import { errors, launch, type LaunchResult } from '../../tools/launcher.js'
 import { QUICK_STEPS } from './harness.js'
 
-const ROLE = 'acs:ram::1234567890123456:role/github-image-builder'
-const PROVIDER = 'acs:ram::1234567890123456:oidc-provider/github'
+const ROLE = TEST_ROLE_ARN
+const PROVIDER = TEST_PROVIDER_ARN
 let emulator: EcsEmulator
 let idTokens: IdTokenServer
 let dir: string
@@ -20,13 +25,7 @@ beforeEach(async () => {
   emulator = new EcsEmulator({
     defaultPlan: { steps: QUICK_STEPS },
     credentials: {},
-    sts: {
-      roleArn: ROLE,
-      providerArn: PROVIDER,
-      audience: 'sts.aliyuncs.com',
-      issuer: GITHUB_ISSUER,
-      verify: (token) => idTokens.verify(token)
-    }
+    sts: trustingSts(idTokens)
   })
   await emulator.start()
   dir = mkdtempSync(join(tmpdir(), 'credentials-test-'))

@@ -1,11 +1,9 @@
 /** Faults never fail a healthy build, never start two, and a wrong secret fails fast. */
 import { expect, test } from '@jest/globals'
 import { errors } from '../../tools/launcher.js'
-import { DEBUG, run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
+import { DEBUG, POLL, run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
 
 const emulator = useEmulator()
-// These tests aim their faults at the polls: no history call in front of them.
-const POLLS_ONLY = { 'poll-history': 'false' }
 const LONGER = {
   steps: [
     { status: 'PREPARING', ms: 1000 },
@@ -23,17 +21,17 @@ test('bursts of throttling, 503s, resets, HTML 502s and slow answers during the 
   emulator().planNext(TEST_PIPELINE_ID, LONGER)
   const action = 'DescribeImagePipelineExecutions'
   emulator().inject(
-    { action, kind: 'throttle', times: 2 },
-    { action, kind: 'http429' },
-    { action, kind: 'http503' },
-    { action, kind: 'reset' },
-    { action, kind: 'html502' },
-    { action, kind: 'truncated' },
-    { action, kind: 'slow', delayMs: 1500 }
+    { ...POLL, kind: 'throttle', times: 2 },
+    { ...POLL, kind: 'http429' },
+    { ...POLL, kind: 'http503' },
+    { ...POLL, kind: 'reset' },
+    { ...POLL, kind: 'html502' },
+    { ...POLL, kind: 'truncated' },
+    { ...POLL, kind: 'slow', delayMs: 1500 }
   )
   const result = await run(
     emulator(),
-    { 'max-poll-interval': '1s', timeout: '90s', ...POLLS_ONLY },
+    { 'max-poll-interval': '1s', timeout: '90s' },
     { env: DEBUG }
   )
   expect(result.exitCode).toBe(0)
@@ -53,10 +51,10 @@ test('bursts of throttling, 503s, resets, HTML 502s and slow answers during the 
 
 test('a throttled poll slows the schedule down', async () => {
   emulator().planNext(TEST_PIPELINE_ID, LONGER)
-  emulator().inject({ action: 'DescribeImagePipelineExecutions', kind: 'throttle', times: 1 })
+  emulator().inject({ ...POLL, kind: 'throttle', times: 1 })
   const result = await run(
     emulator(),
-    { 'poll-interval': '1s', 'max-poll-interval': '5s', ...POLLS_ONLY },
+    { 'poll-interval': '1s', 'max-poll-interval': '5s' },
     { env: DEBUG }
   )
   expect(result.exitCode).toBe(0)

@@ -44,4 +44,6 @@ export function run(
 }
 
 export const DEBUG = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
+/** Aims a fault at the polls (a look-up by ExecutionId), not at the history listing before them. */
+export const POLL = { action: 'DescribeImagePipelineExecutions', with: 'ExecutionId' } as const
 export { TEST_ACCESS_KEY_SECRET, TEST_PIPELINE_ID }

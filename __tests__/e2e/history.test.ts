@@ -1,6 +1,5 @@
-/** History: one call for the pipeline's recent successful builds, switchable off. */
+/** History: one call for the pipeline's recent successful builds, before the wait; best-effort. */
 import { expect, test } from '@jest/globals'
-import { errors } from '../../tools/launcher.js'
 import { DEBUG, run, TEST_PIPELINE_ID, useEmulator } from './harness.js'
 
 const emulator = useEmulator()
@@ -55,31 +54,6 @@ test('fewer than two past builds: phase-aware polling only, said once', async ()
   const result = await run(emulator())
   expect(result.exitCode).toBe(0)
   expect(result.stdout).toContain('Fewer than 2 recent successful builds')
-})
-
-test('poll-history: false: no history call', async () => {
-  seedPastBuilds([40 * 60_000, 45 * 60_000])
-  emulator().planNext(TEST_PIPELINE_ID, LONG_PHASE)
-  const result = await run(
-    emulator(),
-    { 'poll-interval': '1s', 'max-poll-interval': '5s', 'poll-history': 'false' },
-    { env: DEBUG }
-  )
-  expect(result.exitCode).toBe(0)
-  // Phase-aware only: never past 3× the minimum.
-  expect(Math.max(...delaysIn(result.stdout))).toBeLessThanOrEqual(3)
-  expect(
-    emulator()
-      .calls('DescribeImagePipelineExecutions')
-      .filter((r) => r.params.ImagePipelineId)
-  ).toHaveLength(0)
-})
-
-test('a nonsense poll-history is an error before any request', async () => {
-  const result = await run(emulator(), { 'poll-history': 'sometimes' })
-  expect(result.exitCode).toBe(1)
-  expect(errors(result)[0]).toMatch(/Input "poll-history" must be true or false, not "sometimes"/)
-  expect(emulator().requests).toHaveLength(0)
 })
 
 test('a failed history call is retried within its budget, and never fails the build', async () => {

@@ -14,13 +14,18 @@ import {
   TEST_ACCESS_KEY_SECRET,
   TEST_PIPELINE_ID
 } from '../../tools/emulator/server.js'
-import { GITHUB_ISSUER, IdTokenServer } from '../../tools/id-token.js'
+import {
+  IdTokenServer,
+  TEST_PROVIDER_ARN,
+  TEST_ROLE_ARN,
+  trustingSts
+} from '../../tools/id-token.js'
 import { errors, launch, type LaunchOptions, ROOT } from '../../tools/launcher.js'
 import { type ProxyOptions, ProxyStandIn } from '../../tools/proxy.js'
 import { QUICK_STEPS } from './harness.js'
 
-const ROLE = 'acs:ram::1234567890123456:role/github-image-builder'
-const PROVIDER = 'acs:ram::1234567890123456:oidc-provider/github'
+const ROLE = TEST_ROLE_ARN
+const PROVIDER = TEST_PROVIDER_ARN
 const ECS_HOST = 'ecs.cn-hangzhou.aliyuncs.com'
 const STS_HOST = 'sts.aliyuncs.com'
 const CA = join(ROOT, '__fixtures__', 'tls', 'ca.pem')
@@ -40,13 +45,7 @@ beforeEach(async () => {
       key: readFileSync(join(ROOT, '__fixtures__', 'tls', 'server-key.pem'), 'utf8'),
       cert: readFileSync(join(ROOT, '__fixtures__', 'tls', 'server.pem'), 'utf8')
     },
-    sts: {
-      roleArn: ROLE,
-      providerArn: PROVIDER,
-      audience: 'sts.aliyuncs.com',
-      issuer: GITHUB_ISSUER,
-      verify: (token) => idTokens.verify(token)
-    }
+    sts: trustingSts(idTokens)
   })
   await emulator.start()
   dir = mkdtempSync(join(tmpdir(), 'networks-'))

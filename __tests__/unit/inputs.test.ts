@@ -73,7 +73,6 @@ test('defaults', () => {
     // The vendor's endpoint data names this host for cn-hangzhou (src/ecs/endpoints.ts).
     ecsEndpoint: { host: 'ecs-cn-hangzhou.aliyuncs.com', protocol: 'https' },
     stsEndpoint: { host: 'sts.aliyuncs.com', protocol: 'https' },
-    history: true,
     clientTokenGiven: false
   })
   expect(credentialsOf(base)).toEqual({
@@ -100,8 +99,7 @@ test('every input, set', () => {
     'client-token': 'my-token',
     'security-token': 'sts-token',
     endpoint: 'http://127.0.0.1:8080',
-    'sts-endpoint': 'sts-vpc.cn-hangzhou.aliyuncs.com',
-    'poll-history': 'false'
+    'sts-endpoint': 'sts-vpc.cn-hangzhou.aliyuncs.com'
   })
   expect(s).toMatchObject({
     tags: [
@@ -121,8 +119,7 @@ test('every input, set', () => {
     clientToken: 'my-token',
     clientTokenGiven: true,
     ecsEndpoint: { host: '127.0.0.1:8080', protocol: 'http' },
-    stsEndpoint: { host: 'sts-vpc.cn-hangzhou.aliyuncs.com', protocol: 'https' },
-    history: false
+    stsEndpoint: { host: 'sts-vpc.cn-hangzhou.aliyuncs.com', protocol: 'https' }
   })
   expect(s.credentialSource.settings).toMatchObject({ securityToken: 'sts-token' })
   expect(s.credentialSource.secrets()).toEqual(['secret', 'sts-token'])

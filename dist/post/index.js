@@ -3815,8 +3815,7 @@ const Inputs = {
     Endpoint: 'endpoint',
     EcsRamRole: 'ecs-ram-role',
     MetadataEndpoint: 'metadata-endpoint',
-    ProvenanceTags: 'provenance-tags',
-    PollHistory: 'poll-history'
+    ProvenanceTags: 'provenance-tags'
 };
 const Outputs = {
     ExecutionId: 'execution-id',
@@ -4770,8 +4769,7 @@ const DEFAULTS = {
     [Inputs.RoleSessionExpiration]: '3600',
     [Inputs.Audience]: 'sts.aliyuncs.com',
     [Inputs.MetadataEndpoint]: '100.100.100.200',
-    [Inputs.ProvenanceTags]: 'true',
-    [Inputs.PollHistory]: 'true'
+    [Inputs.ProvenanceTags]: 'true'
 };
 
 ;// CONCATENATED MODULE: ./src/inputs/endpoints.ts
@@ -5005,8 +5003,7 @@ function getSettings(env = process.env, origin = runOrigin(env), nonce) {
         clientTokenGiven: Boolean(optional(Inputs.ClientToken)),
         ...endpointInputs(regionId, env),
         credentialSource: chooseCredentials(credentialInputs, env, origin),
-        origin,
-        history: parseBoolean(Inputs.PollHistory, input(Inputs.PollHistory), true)
+        origin
     };
 }
 /** Where the services are: ECS, STS and the metadata service. */

@@ -18,6 +18,5 @@ export const DEFAULTS = {
   [Inputs.RoleSessionExpiration]: '3600',
   [Inputs.Audience]: 'sts.aliyuncs.com',
   [Inputs.MetadataEndpoint]: '100.100.100.200',
-  [Inputs.ProvenanceTags]: 'true',
-  [Inputs.PollHistory]: 'true'
+  [Inputs.ProvenanceTags]: 'true'
 } as const satisfies Partial<Record<(typeof Inputs)[keyof typeof Inputs], string>>

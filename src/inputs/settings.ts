@@ -42,8 +42,6 @@ export interface Settings {
   credentialSource: ChosenCredentials
   /** Where the run comes from (@actions/github's context). */
   origin: RunOrigin
-  /** Read this pipeline's recent build durations to poll sparsely until the end is near. */
-  history: boolean
 }
 
 const MIN_POLL_INTERVAL_MS = 1000
@@ -150,8 +148,7 @@ export function getSettings(
     clientTokenGiven: Boolean(optional(Inputs.ClientToken)),
     ...endpointInputs(regionId, env),
     credentialSource: chooseCredentials(credentialInputs, env, origin),
-    origin,
-    history: parseBoolean(Inputs.PollHistory, input(Inputs.PollHistory), true)
+    origin
   }
 }
 

@@ -11,7 +11,7 @@ export async function waitPhase(
 ): Promise<WaitResult> {
   const { settings, ecs, clock, log, outputs, cancellation, startedAt, deadline } = step
   const expectedEnd =
-    settings.history && pipelineId && !cancellation.cancelled
+    pipelineId && !cancellation.cancelled
       ? await readHistory(step, pipelineId, executionId)
       : undefined
   return log.group(`Waiting for execution ${executionId}`, () =>

@@ -43,6 +43,8 @@ export type FaultKind =
 export interface Fault {
   /** Operation it applies to; any when absent. */
   action?: string
+  /** Only requests that carry this parameter: `ExecutionId` aims at polls, not at the history listing. */
+  with?: string
   kind: FaultKind
   /** How many requests it hits (default 1). */
   times?: number

@@ -176,7 +176,10 @@ export class EcsEmulator {
   /** The next fault injected for this request's operation, if any, noted on its record. */
   private injected(record: RecordedRequest): Fault | undefined {
     const found = this.faults.find(
-      (f) => (f.times ?? 1) > 0 && (!f.action || f.action === record.action)
+      (f) =>
+        (f.times ?? 1) > 0 &&
+        (!f.action || f.action === record.action) &&
+        (!f.with || f.with in record.params)
     )
     if (!found) return undefined
     found.times = (found.times ?? 1) - 1
